@@ -1,0 +1,134 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+COST_SCOPES = [
+    ("company", "Per Company"),
+    ("warehouse", "Per Warehouse"),
+]
+
+# Default accounts by code, per chart of accounts (XML id of the chart template).
+CHART_ACCOUNT_CODES = {
+    "l10n_cn_small_business.l10n_chart_china_small_business": {
+        "jxc_stock_valuation_account_id": "1405",  # 库存商品
+        "jxc_cogs_account_id": "5401",  # 主营业务成本
+        "jxc_inventory_diff_account_id": "1901",  # 待处理财产损溢
+        "jxc_price_diff_account_id": "1404",  # 材料成本差异
+    },
+    "l10n_cn_standard.l10n_chart_china_standard_business": {
+        "jxc_stock_valuation_account_id": "1405",
+        "jxc_cogs_account_id": "6401",
+        "jxc_inventory_diff_account_id": "1901",
+        "jxc_price_diff_account_id": "1404",
+    },
+}
+# Goods received not invoiced (暂估应付) is a sub-account of 2202 应付账款 that we create:
+# reconcilable, so receipts and vendor bills can be matched line by line.
+GRNI_PARENT_CODE = "2202"
+GRNI_SUFFIX = "01"
+GRNI_NAME = "应付账款-暂估应付"
+STOCK_JOURNAL_CODE = "STJ"
+STOCK_JOURNAL_NAME = "库存凭证"
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    jxc_cost_scope = fields.Selection(
+        COST_SCOPES, string="Cost Scope", default="company", required=True,
+        help="Moving average cost computed over all warehouses of the company, "
+             "or separately for each warehouse.")
+    jxc_stock_journal_id = fields.Many2one(
+        "account.journal", string="Stock Journal",
+        help="Journal of the entries posted by stock documents.")
+    jxc_stock_valuation_account_id = fields.Many2one(
+        "account.account", string="Stock Valuation Account",
+        help="Value of the goods in stock (e.g. 1405 库存商品).")
+    jxc_grni_account_id = fields.Many2one(
+        "account.account", string="Goods Received Not Invoiced Account",
+        help="Credited at receipt, debited by the vendor bill (e.g. 220201 应付账款-暂估应付).")
+    jxc_cogs_account_id = fields.Many2one(
+        "account.account", string="Cost of Goods Sold Account",
+        help="Debited at delivery (e.g. 5401 主营业务成本).")
+    jxc_inventory_diff_account_id = fields.Many2one(
+        "account.account", string="Inventory Gain/Loss Account",
+        help="Counterpart of stocktaking gains and losses (e.g. 1901 待处理财产损溢).")
+    jxc_price_diff_account_id = fields.Many2one(
+        "account.account", string="Price Difference Account",
+        help="Difference between the vendor bill and the receipt value (e.g. 1404 材料成本差异).")
+
+    @api.multi
+    def _jxc_get_setting(self, field_name):
+        """Return a 进销存 accounting setting, or tell the user which one is missing."""
+        self.ensure_one()
+        value = self[field_name]
+        if not value:
+            label = self.fields_get([field_name])[field_name]["string"]
+            raise UserError(_(
+                'The company "%s" has no %s. Set it in 进销存 > Configuration > Settings '
+                '(Accounting section) before posting stock documents.') % (self.name, label))
+        return value
+
+    @api.multi
+    def _jxc_apply_chart_defaults(self, overwrite=False):
+        """Fill the 进销存 accounts from the codes of a known (Chinese) chart.
+
+        Companies on other charts are left untouched: the documents that need a
+        missing account say so when they are posted.
+        """
+        for company in self:
+            template = company.chart_template_id
+            codes = template and CHART_ACCOUNT_CODES.get(template.get_external_id()[template.id])
+            if not codes:
+                continue
+            vals = {}
+            for field_name, code in codes.items():
+                if overwrite or not company[field_name]:
+                    account = company._jxc_find_account(code)
+                    if account:
+                        vals[field_name] = account.id
+            if overwrite or not company.jxc_grni_account_id:
+                grni = company._jxc_ensure_grni_account()
+                if grni:
+                    vals["jxc_grni_account_id"] = grni.id
+            if overwrite or not company.jxc_stock_journal_id:
+                vals["jxc_stock_journal_id"] = company._jxc_ensure_stock_journal().id
+            company.write(vals)
+
+    @api.multi
+    def _jxc_find_account(self, code):
+        # Charts may pad codes with zeros (code_digits): take the shortest match.
+        self.ensure_one()
+        accounts = self.env["account.account"].search(
+            [("company_id", "=", self.id), ("code", "=like", code + "%")])
+        return accounts.sorted(lambda a: (len(a.code), a.code))[:1]
+
+    @api.multi
+    def _jxc_ensure_grni_account(self):
+        self.ensure_one()
+        parent = self._jxc_find_account(GRNI_PARENT_CODE)
+        if not parent:
+            return parent
+        code = parent.code + GRNI_SUFFIX
+        Account = self.env["account.account"]
+        account = Account.search([("company_id", "=", self.id), ("code", "=", code)], limit=1)
+        return account or Account.create({
+            "code": code,
+            "name": GRNI_NAME,
+            "user_type_id": self.env.ref("account.data_account_type_current_liabilities").id,
+            "reconcile": True,
+            "company_id": self.id,
+        })
+
+    @api.multi
+    def _jxc_ensure_stock_journal(self):
+        self.ensure_one()
+        Journal = self.env["account.journal"]
+        journal = Journal.search(
+            [("company_id", "=", self.id), ("code", "=", STOCK_JOURNAL_CODE)], limit=1)
+        return journal or Journal.create({
+            "name": STOCK_JOURNAL_NAME,
+            "code": STOCK_JOURNAL_CODE,
+            "type": "general",
+            "company_id": self.id,
+            "show_on_dashboard": False,
+        })

@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    jxc_cost_scope = fields.Selection(related="company_id.jxc_cost_scope")
+    jxc_stock_journal_id = fields.Many2one(related="company_id.jxc_stock_journal_id")
+    jxc_stock_valuation_account_id = fields.Many2one(
+        related="company_id.jxc_stock_valuation_account_id")
+    jxc_grni_account_id = fields.Many2one(related="company_id.jxc_grni_account_id")
+    jxc_cogs_account_id = fields.Many2one(related="company_id.jxc_cogs_account_id")
+    jxc_inventory_diff_account_id = fields.Many2one(
+        related="company_id.jxc_inventory_diff_account_id")
+    jxc_price_diff_account_id = fields.Many2one(related="company_id.jxc_price_diff_account_id")
+
+    def action_jxc_apply_chart_defaults(self):
+        self.company_id._jxc_apply_chart_defaults(overwrite=True)
+        return {"type": "ir.actions.client", "tag": "reload"}

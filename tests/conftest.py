@@ -1,0 +1,70 @@
+"""Tests that use Odoo from outside, as an integration would: a real server over XML-RPC.
+
+`make test` exports where things are (JXC_ODOO_CONF, JXC_TEST_DB, JXC_PYTHON, JXC_ROOT).
+"""
+import os
+import socket
+import subprocess
+import time
+import xmlrpc.client
+
+import pytest
+
+
+def _env(name):
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError("%s is not set: run these tests through `make test`." % name)
+    return value
+
+
+@pytest.fixture(scope="session")
+def odoo_env():
+    return {
+        "conf": _env("JXC_ODOO_CONF"),
+        "db": _env("JXC_TEST_DB"),
+        "python": _env("JXC_PYTHON"),
+        "root": _env("JXC_ROOT"),
+        "state": _env("JXC_STATE_DIR"),
+    }
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def odoo_command(odoo_env, *args):
+    return [odoo_env["python"], "-c", "import odoo.cli; odoo.cli.main()",
+            "-c", odoo_env["conf"]] + list(args)
+
+
+@pytest.fixture(scope="session")
+def odoo_server(odoo_env):
+    """An Odoo server on a free port, serving the test database only."""
+    port = free_port()
+    log_path = os.path.join(odoo_env["state"], "xmlrpc-server.log")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            odoo_command(odoo_env, "-d", odoo_env["db"], "--db-filter=^%s$" % odoo_env["db"],
+                         "--http-port=%d" % port, "--http-interface=127.0.0.1",
+                         "--max-cron-threads=0", "--no-database-list"),
+            stdout=log, stderr=subprocess.STDOUT)
+    url = "http://127.0.0.1:%d" % port
+    deadline = time.time() + 120
+    while True:
+        try:
+            xmlrpc.client.ServerProxy(url + "/xmlrpc/2/common").version()
+            break
+        except (ConnectionError, OSError, xmlrpc.client.ProtocolError):
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise RuntimeError("Odoo server did not start; see %s" % log_path)
+            time.sleep(0.5)
+    yield {"url": url, "db": odoo_env["db"]}
+    proc.terminate()
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -1,0 +1,83 @@
+"""Each demo role logs in over XML-RPC and meets the access rights an integration would."""
+import xmlrpc.client
+
+import pytest
+
+# Odoo 11 (odoo/service/wsgi_server.py) sends odoo.exceptions.AccessError as fault code 4.
+FAULT_ACCESS_ERROR = 4
+ROLES = ["manager", "purchaser", "salesman", "keeper", "accountant", "viewer"]
+
+
+class Client:
+    def __init__(self, server, login, password=None):
+        self.db = server["db"]
+        self.password = password or login
+        common = xmlrpc.client.ServerProxy(server["url"] + "/xmlrpc/2/common")
+        self.uid = common.authenticate(self.db, login, self.password, {})
+        self.models = xmlrpc.client.ServerProxy(server["url"] + "/xmlrpc/2/object", allow_none=True)
+
+    def call(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+    def can(self, model, operation):
+        return self.call(model, "check_access_rights", operation, raise_exception=False)
+
+
+def assert_refused(action):
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        action()
+    assert caught.value.faultCode == FAULT_ACCESS_ERROR, caught.value.faultString
+
+
+def test_admin_logs_in_and_models_exist(odoo_server):
+    admin = Client(odoo_server, "admin", "admin")
+    assert admin.uid
+    models = admin.call("ir.model", "search_read", [("model", "like", "jxc.")], fields=["model"])
+    assert "jxc.warehouse" in {m["model"] for m in models}
+    assert admin.call("jxc.warehouse", "search_count", []) == 2
+    company = admin.call("res.company", "search_read", [("id", "=", 1)],
+                         fields=["jxc_stock_valuation_account_id", "jxc_grni_account_id"])[0]
+    assert "1405" in company["jxc_stock_valuation_account_id"][1]
+    assert "220201" in company["jxc_grni_account_id"][1]
+
+
+def test_wrong_password_is_refused(odoo_server):
+    assert Client(odoo_server, "purchaser", "wrong").uid is False
+
+
+@pytest.mark.parametrize("login", ROLES)
+def test_role_reads_master_data(odoo_server, login):
+    client = Client(odoo_server, login)
+    assert client.uid, "%s cannot log in" % login
+    warehouses = client.call("jxc.warehouse", "search_read", [], fields=["code", "name"])
+    assert sorted(w["code"] for w in warehouses) == ["GZ", "SH"]
+    products = client.call("product.template", "search_count", [("jxc_track_stock", "=", True)])
+    assert products >= 20
+    assert client.call("res.partner", "search_count", [("supplier", "=", True), ("is_company", "=", True)]) >= 5
+
+
+@pytest.mark.parametrize("login", ROLES)
+def test_role_write_rights(odoo_server, login):
+    client = Client(odoo_server, login)
+    warehouse_id = client.call("jxc.warehouse", "search", [("code", "=", "SH")])[0]
+    # Warehouses are configuration: the manager's.
+    if login == "manager":
+        assert client.can("jxc.warehouse", "write")
+        client.call("jxc.warehouse", "write", [warehouse_id], {"note": "checked by manager"})
+    else:
+        assert not client.can("jxc.warehouse", "write")
+        assert_refused(lambda: client.call("jxc.warehouse", "write", [warehouse_id], {"note": "x"}))
+        assert_refused(lambda: client.call("jxc.warehouse", "create", {"name": "X", "code": "X" + login}))
+    # Products: purchaser and manager.
+    if login in ("manager", "purchaser"):
+        product_id = client.call("product.product", "create", {"name": "XML-RPC 新品 " + login})
+        assert client.call("product.product", "read", [product_id], ["jxc_track_stock"])[0]["jxc_track_stock"]
+    else:
+        assert_refused(lambda: client.call("product.product", "create", {"name": "不允许 " + login}))
+    # Partners: who buys and who sells.
+    if login in ("manager", "purchaser", "salesman"):
+        assert client.call("res.partner", "create", {"name": "XML-RPC 客户 " + login, "customer": True})
+    elif login in ("viewer", "keeper"):
+        assert_refused(lambda: client.call("res.partner", "create", {"name": "不允许 " + login}))
+    # Nobody but the administrator changes the company's accounting settings.
+    assert_refused(lambda: client.call("res.company", "write", [1], {"jxc_cost_scope": "warehouse"}))

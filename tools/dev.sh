@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# Development and CI entry points behind the Makefile: virtualenv, private PostgreSQL cluster,
+# Odoo configuration, demo database, server and test run. Every step is idempotent.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${JXC_STATE_DIR:-$ROOT/.local}
+mkdir -p "$STATE"
+STATE=$(cd "$STATE" && pwd)
+VENV=${JXC_VENV:-$ROOT/.venv}
+PG_PORT=${JXC_PG_PORT:-54329}
+HTTP_HOST=${JXC_HTTP_HOST:-127.0.0.1}
+HTTP_PORT=${JXC_HTTP_PORT:-8069}
+DB=${JXC_DB:-jxc_demo}
+TEST_DB=${JXC_TEST_DB:-jxc_test}
+DB_USER=${JXC_DB_USER:-jxc}
+PY=$VENV/bin/python
+
+die() { echo "ERROR: $*" >&2; exit 1; }
+log() { echo "==> $*" >&2; }
+
+# ---------------------------------------------------------------- Python 3.7 virtualenv
+is_python37() { "$1" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 7))' >/dev/null 2>&1; }
+
+find_python37() {
+    local root cand
+    root=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
+    # pyenv shims answer to 'python3.7' even when it is not selected: check each candidate runs.
+    for cand in "${JXC_PYTHON37:-}" $(ls -d "$root"/versions/3.7.*/bin/python3.7 2>/dev/null | sort -V -r) \
+                $(command -v python3.7 2>/dev/null) /usr/bin/python3.7 /usr/local/bin/python3.7; do
+        if [ -n "$cand" ] && is_python37 "$cand"; then echo "$cand"; return 0; fi
+    done
+    return 1
+}
+
+venv() {
+    local req=${1:-requirements.txt}
+    if [ ! -x "$PY" ]; then
+        local py37
+        py37=$(find_python37) || die "Python 3.7 not found (Odoo 11 needs it). Install it (e.g. 'pyenv install 3.7') or set JXC_PYTHON37=/path/to/python3.7."
+        log "creating virtualenv $VENV with $py37"
+        "$py37" -m venv "$VENV"
+        "$PY" -m pip install -q "setuptools<58" wheel
+    fi
+    local stamp="$VENV/.installed-$(basename "$req")"
+    local sum
+    sum=$(cat "$ROOT/requirements.txt" "$ROOT/$req" | sha1sum | cut -c1-40)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+        log "installing $req into $VENV"
+        # vatnumber (an Odoo dependency) needs setuptools<58 and no build isolation.
+        "$PY" -m pip install -q --disable-pip-version-check --no-build-isolation -r "$ROOT/$req" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+        echo "$sum" > "$stamp"
+    fi
+}
+
+# ---------------------------------------------------------------- PostgreSQL cluster
+PG_BIN=""
+find_pg() {
+    local d
+    for d in "${JXC_PG_BIN:-}" $(dirname "$(command -v pg_ctl 2>/dev/null || echo /nonexistent/x)") $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+        if [ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ]; then PG_BIN=$d; return 0; fi
+    done
+    die "PostgreSQL server binaries (initdb, pg_ctl) not found. Install PostgreSQL 15 (Debian: apt-get install postgresql-15) or set JXC_PG_BIN."
+}
+
+# As root, the cluster runs as the 'postgres' system user (initdb refuses root).
+as_pg() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+PG_DIR=""
+pg_paths() {
+    PG_DIR=${JXC_PG_DIR:-$STATE/pg}
+    if [ "$(id -u)" = 0 ] && [ ! -e "$PG_DIR" ]; then
+        mkdir -p "$PG_DIR"
+        chown postgres: "$PG_DIR"
+        if ! runuser -u postgres -- test -w "$PG_DIR"; then
+            # The checkout lies where the postgres user cannot reach (e.g. a 0700 temp folder):
+            # keep the cluster in a folder of its own and link it from the state folder.
+            rmdir "$PG_DIR"
+            local alt
+            alt=/var/tmp/jxc-pg-$(echo "$STATE" | sha1sum | cut -c1-12)
+            mkdir -p "$alt" && chown postgres: "$alt" && chmod 700 "$alt"
+            ln -sfn "$alt" "$PG_DIR"
+        fi
+    fi
+    mkdir -p "$PG_DIR"
+    PG_DIR=$(cd "$PG_DIR" && pwd -P)
+}
+
+pg_start() {
+    find_pg
+    pg_paths
+    local data=$PG_DIR/data sock=$PG_DIR/run
+    if [ ! -f "$data/PG_VERSION" ]; then
+        log "initializing PostgreSQL cluster in $data"
+        as_pg mkdir -p "$data" "$sock"
+        as_pg "$PG_BIN/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    as_pg mkdir -p "$sock"
+    if ! as_pg "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        log "starting PostgreSQL (socket $sock, port $PG_PORT)"
+        # Unix socket only: no TCP port to collide with another checkout or server.
+        as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$PG_DIR/postgresql.log" -w -t 60 \
+            -o "-p $PG_PORT -k $sock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null \
+            || { tail -20 "$PG_DIR/postgresql.log" >&2; die "PostgreSQL did not start"; }
+    fi
+    local running_port
+    running_port=$(as_pg sed -n 4p "$data/postmaster.pid" 2>/dev/null || true)
+    PG_PORT=${running_port:-$PG_PORT}
+    PG_SOCK=$sock
+    # A dedicated non-superuser role: Odoo refuses to run as 'postgres'.
+    if ! psql_pg -tAc "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'" | grep -q 1; then
+        psql_pg -qc "CREATE ROLE \"$DB_USER\" LOGIN CREATEDB" >/dev/null
+    fi
+}
+
+psql_pg() { psql -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -X "$@"; }
+
+pg_stop() {
+    find_pg
+    pg_paths
+    if [ -f "$PG_DIR/data/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; then
+        as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
+        log "PostgreSQL stopped"
+    else
+        log "PostgreSQL is not running"
+    fi
+}
+
+db_exists() { psql_pg -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
+
+# ---------------------------------------------------------------- Odoo
+write_conf() {
+    local conf=$1 http_port=$2
+    local addons
+    addons=$("$PY" -c 'import os, odoo.addons as a; print(os.path.dirname(a.__file__))')
+    mkdir -p "$STATE/odoo-data"
+    cat > "$conf" <<CONF
+[options]
+addons_path = $addons,$ROOT
+data_dir = $STATE/odoo-data
+db_host = $PG_SOCK
+db_port = $PG_PORT
+db_user = $DB_USER
+db_password = False
+admin_passwd = admin
+http_interface = $HTTP_HOST
+http_port = $http_port
+list_db = True
+without_demo = False
+max_cron_threads = 1
+CONF
+}
+
+odoo() { "$PY" -c 'import odoo.cli; odoo.cli.main()' "$@"; }
+
+# The wheels ship addons whose dependencies they lack: Odoo logs those as errors, harmlessly.
+log_errors() { grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$1" | grep -v "odoo.modules.graph: module [a-z0-9_]*: Unmet dependencies" || true; }
+
+# Odoo's own -i does not fail on install errors: check the log and the module state.
+create_db() {
+    local conf=$1 db=$2 logf=$STATE/install-$2.log
+    log "creating database $db (l10n_cn_small_business chart, zh_CN, jxc_addon with demo data); log: $logf"
+    : > "$logf"
+    # The chart first: jxc_addon configures its accounts from the chart it finds.
+    odoo -c "$conf" -d "$db" -i l10n_cn_small_business --load-language=zh_CN --stop-after-init --logfile="$logf" --log-level=warn
+    odoo -c "$conf" -d "$db" -i jxc_addon --stop-after-init --logfile="$logf" --log-level=warn
+    local state
+    state=$(psql -h "$PG_SOCK" -p "$PG_PORT" -U "$DB_USER" -d "$db" -X -tAc "SELECT state FROM ir_module_module WHERE name='jxc_addon'")
+    if [ "$state" != installed ] || log_errors "$logf" | grep -q .; then
+        log_errors "$logf" | head -60 >&2 || true
+        die "jxc_addon failed to install in $db (state: ${state:-missing})"
+    fi
+}
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+cmd_run() {
+    venv requirements.txt
+    pg_start
+    local conf=$STATE/odoo.conf
+    write_conf "$conf" "$HTTP_PORT"
+    db_exists "$DB" || create_db "$conf" "$DB"
+    cat <<MSG
+
+  进销存 JXC is served at http://$HTTP_HOST:$HTTP_PORT  (database: $DB)
+  Logins (password = login):
+    admin       Administrator (进销存 Manager)
+    manager     进销存 Manager
+    purchaser   Purchaser
+    salesman    Salesman
+    keeper      Warehouse keeper
+    accountant  Accountant
+    viewer      User (read only)
+  Ctrl-C stops Odoo; 'make stop' stops PostgreSQL.
+
+MSG
+    exec "$PY" -c 'import odoo.cli; odoo.cli.main()' -c "$conf" -d "$DB" --db-filter="^$DB\$"
+}
+
+cmd_test() {
+    venv requirements-test.txt
+    pg_start
+    local conf=$STATE/odoo-test.conf
+    write_conf "$conf" "$(free_port)"
+    if db_exists "$TEST_DB"; then
+        psql_pg -qc "DROP DATABASE \"$TEST_DB\"" >/dev/null
+    fi
+    create_db "$conf" "$TEST_DB"
+    export JXC_ODOO_CONF=$conf JXC_TEST_DB=$TEST_DB JXC_PYTHON=$PY JXC_ROOT=$ROOT JXC_STATE_DIR=$STATE
+    cd "$ROOT"
+    log "running pytest"
+    "$PY" -m pytest -p no:cacheprovider --odoo-config="$conf" --odoo-database="$TEST_DB" "$@" jxc_addon/tests tests
+}
+
+# Regenerate jxc_addon.pot from the test database and merge it into zh_CN.po (translations kept).
+cmd_i18n() {
+    venv requirements-test.txt
+    pg_start
+    local conf=$STATE/odoo-test.conf
+    [ -f "$conf" ] || write_conf "$conf" "$(free_port)"
+    db_exists "$TEST_DB" || create_db "$conf" "$TEST_DB"
+    odoo -c "$conf" -d "$TEST_DB" -u jxc_addon --stop-after-init --log-level=warn --logfile="$STATE/i18n.log"
+    # Odoo exports a template when given no language, but only under a .po name.
+    odoo -c "$conf" -d "$TEST_DB" --i18n-export="$STATE/jxc_addon.po" --modules=jxc_addon \
+        --stop-after-init --log-level=warn --logfile="$STATE/i18n.log"
+    mv "$STATE/jxc_addon.po" "$ROOT/jxc_addon/i18n/jxc_addon.pot"
+    "$PY" "$ROOT/tools/po_merge.py" "$ROOT/jxc_addon/i18n/jxc_addon.pot" "$ROOT/jxc_addon/i18n/zh_CN.po"
+}
+
+case "${1:-}" in
+    i18n) cmd_i18n ;;
+    venv) venv "${2:-requirements.txt}" ;;
+    pg-start) pg_start; echo "PostgreSQL running: socket $PG_SOCK port $PG_PORT" ;;
+    pg-stop|stop) pg_stop ;;
+    run) cmd_run ;;
+    test) shift; cmd_test "$@" ;;
+    *) die "usage: $0 venv|pg-start|stop|run|test" ;;
+esac
