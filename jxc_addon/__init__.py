@@ -1,6 +1,7 @@
 from odoo import api, SUPERUSER_ID
 
 from . import models
+from . import wizards
 
 
 def post_init_hook(cr, registry):

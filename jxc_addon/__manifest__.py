@@ -21,6 +21,7 @@
     "data": [
         "security/jxc_security.xml",
         "security/ir.model.access.csv",
+        "data/jxc_stock_data.xml",
         "views/jxc_menus.xml",
         "views/jxc_warehouse_views.xml",
         "views/product_template_views.xml",

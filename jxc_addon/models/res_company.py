@@ -21,6 +21,17 @@ CHART_ACCOUNT_CODES = {
         "jxc_price_diff_account_id": "1404",
     },
 }
+# Other in/out reasons created with the chart: (name, direction, account code per chart).
+CHART_REASONS = {
+    "l10n_cn_small_business.l10n_chart_china_small_business": [
+        ("报损", "out", "1901"), ("赠送", "out", "5601"), ("领用", "out", "5602"),
+        ("盘盈", "in", "1901"), ("盘亏", "out", "1901"), ("其他入库", "in", "1901"),
+    ],
+    "l10n_cn_standard.l10n_chart_china_standard_business": [
+        ("报损", "out", "1901"), ("赠送", "out", "6601"), ("领用", "out", "6602"),
+        ("盘盈", "in", "1901"), ("盘亏", "out", "1901"), ("其他入库", "in", "1901"),
+    ],
+}
 # Goods received not invoiced (暂估应付) is a sub-account of 2202 应付账款 that we create:
 # reconcilable, so receipts and vendor bills can be matched line by line.
 GRNI_PARENT_CODE = "2202"
@@ -55,6 +66,11 @@ class ResCompany(models.Model):
     jxc_price_diff_account_id = fields.Many2one(
         "account.account", string="Price Difference Account",
         help="Difference between the vendor bill and the receipt value (e.g. 1404 材料成本差异).")
+
+    jxc_count_approval_threshold = fields.Monetary(
+        string="Stocktaking Approval Threshold", currency_field="currency_id", default=1000.0,
+        help="A stocktaking whose differences are worth more than this (in total or on one line) "
+             "must be validated by a 进销存 Manager.")
 
     @api.multi
     def _jxc_get_setting(self, field_name):
@@ -93,6 +109,18 @@ class ResCompany(models.Model):
             if overwrite or not company.jxc_stock_journal_id:
                 vals["jxc_stock_journal_id"] = company._jxc_ensure_stock_journal().id
             company.write(vals)
+            company._jxc_ensure_reasons(CHART_REASONS.get(template.get_external_id()[template.id], []))
+
+    @api.multi
+    def _jxc_ensure_reasons(self, reasons):
+        self.ensure_one()
+        Reason = self.env["jxc.stock.reason"]
+        for sequence, (name, direction, code) in enumerate(reasons, 1):
+            account = self._jxc_find_account(code)
+            if account and not Reason.search([("company_id", "=", self.id), ("name", "=", name),
+                                              ("direction", "=", direction)], limit=1):
+                Reason.create({"name": name, "direction": direction, "account_id": account.id,
+                               "company_id": self.id, "sequence": sequence})
 
     @api.multi
     def _jxc_find_account(self, code):

@@ -1,0 +1,454 @@
+from collections import OrderedDict
+
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero
+from odoo.addons import decimal_precision as dp
+
+from .jxc_stock_posting import COST_AVERAGE, COST_VALUE
+
+PICKING_STATES = [
+    ("draft", "Draft"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+]
+PICKING_TYPES = [
+    ("receipt", "Receipt"),
+    ("delivery", "Delivery"),
+    ("transfer", "Internal Transfer"),
+    ("other_in", "Other In"),
+    ("other_out", "Other Out"),
+    ("supplier_return", "Supplier Return"),
+    ("customer_return", "Customer Return"),
+    ("count", "Stocktaking"),
+    ("opening", "Opening Balance"),
+]
+IN_TYPES = ("receipt", "other_in", "customer_return", "opening")
+OUT_TYPES = ("delivery", "other_out", "supplier_return")
+# Types whose lines carry the unit cost the user (or the purchase order) supplies.
+COST_GIVEN_TYPES = ("receipt", "other_in", "opening")
+
+
+class JxcStockPicking(models.Model):
+    """出入库单: every stock document, from receipts to stocktaking, posts through here."""
+    _name = "jxc.stock.picking"
+    _description = "Stock Document"
+    _inherit = ["mail.thread", "barcodes.barcode_events_mixin"]
+    _order = "date desc, id desc"
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default="/")
+    picking_type = fields.Selection(
+        PICKING_TYPES, "Type", required=True, index=True, readonly=True,
+        states={"draft": [("readonly", False)]}, track_visibility="onchange")
+    state = fields.Selection(
+        PICKING_STATES, default="draft", required=True, copy=False, index=True, readonly=True,
+        track_visibility="onchange")
+    date = fields.Date(
+        required=True, index=True, default=fields.Date.context_today, copy=False,
+        readonly=True, states={"draft": [("readonly", False)]},
+        help="Accounting and ledger date of the document.")
+    warehouse_id = fields.Many2one(
+        "jxc.warehouse", "Warehouse", required=True, index=True, readonly=True,
+        states={"draft": [("readonly", False)]}, track_visibility="onchange",
+        default=lambda self: self.env["jxc.warehouse"].search(
+            [("company_id", "=", self.env.user.company_id.id)], limit=1))
+    dest_warehouse_id = fields.Many2one(
+        "jxc.warehouse", "Destination Warehouse", readonly=True,
+        states={"draft": [("readonly", False)]}, track_visibility="onchange")
+    partner_id = fields.Many2one(
+        "res.partner", "Partner", index=True, readonly=True,
+        states={"draft": [("readonly", False)]}, track_visibility="onchange")
+    reason_id = fields.Many2one(
+        "jxc.stock.reason", "Reason", readonly=True, states={"draft": [("readonly", False)]},
+        domain="[('company_id', '=', company_id)]", track_visibility="onchange")
+    counterpart_account_id = fields.Many2one(
+        "account.account", "Counterpart Account", readonly=True,
+        states={"draft": [("readonly", False)]},
+        domain="[('company_id', '=', company_id), ('deprecated', '=', False)]",
+        help="Account credited by an opening balance (e.g. an opening-balance or capital account).")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True,
+        default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    user_id = fields.Many2one(
+        "res.users", "Responsible", default=lambda self: self.env.user, track_visibility="onchange")
+    origin = fields.Char("Source Document", readonly=True, states={"draft": [("readonly", False)]})
+    note = fields.Text()
+    line_ids = fields.One2many(
+        "jxc.stock.picking.line", "picking_id", "Lines", copy=True, readonly=True,
+        states={"draft": [("readonly", False)]})
+    ledger_ids = fields.One2many("jxc.stock.ledger", "picking_id", "Ledger Rows", readonly=True)
+    ledger_count = fields.Integer(compute="_compute_ledger_count")
+    move_id = fields.Many2one("account.move", "Journal Entry", readonly=True, copy=False)
+    reversal_move_id = fields.Many2one("account.move", "Reversal Entry", readonly=True, copy=False)
+    amount_total = fields.Monetary("Value", compute="_compute_amount_total", store=True)
+    done_date = fields.Datetime("Validated on", readonly=True, copy=False)
+    done_uid = fields.Many2one("res.users", "Validated by", readonly=True, copy=False)
+
+    @api.depends("line_ids.value")
+    def _compute_amount_total(self):
+        for picking in self:
+            picking.amount_total = sum(picking.line_ids.mapped("value"))
+
+    @api.multi
+    def _compute_ledger_count(self):
+        data = self.env["jxc.stock.ledger"].read_group(
+            [("picking_id", "in", self.ids)], ["picking_id"], ["picking_id"])
+        counts = {d["picking_id"][0]: d["picking_id_count"] for d in data}
+        for picking in self:
+            picking.ledger_count = counts.get(picking.id, 0)
+
+    @api.constrains("picking_type", "warehouse_id", "dest_warehouse_id")
+    def _check_transfer_warehouses(self):
+        for picking in self:
+            if picking.picking_type == "transfer" and (
+                    not picking.dest_warehouse_id or picking.dest_warehouse_id == picking.warehouse_id):
+                raise ValidationError(_("A transfer needs a destination warehouse other than its source."))
+            if picking.dest_warehouse_id and picking.dest_warehouse_id.company_id != picking.company_id:
+                raise ValidationError(_("A transfer stays within one company."))
+
+    @api.onchange("warehouse_id")
+    def _onchange_warehouse_id(self):
+        if self.warehouse_id:
+            self.company_id = self.warehouse_id.company_id
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", "/") == "/":
+            code = "jxc.stock.picking.%s" % vals.get("picking_type", self._context.get("default_picking_type"))
+            vals["name"] = self.env["ir.sequence"].next_by_code(code) or "/"
+        if vals.get("warehouse_id") and "company_id" not in vals:
+            vals["company_id"] = self.env["jxc.warehouse"].browse(vals["warehouse_id"]).company_id.id
+        return super().create(vals)
+
+    @api.multi
+    def unlink(self):
+        for picking in self:
+            if picking.state == "done" or picking.ledger_ids:
+                raise UserError(_("%s was validated: cancel it instead of deleting it.") % picking.name)
+        return super().unlink()
+
+    @api.multi
+    def copy(self, default=None):
+        default = dict(default or {}, name="/")
+        return super().copy(default)
+
+    # ------------------------------------------------------------------ buttons
+    @api.multi
+    def button_done(self):
+        """审核: post the document to stock, the ledger and the books."""
+        # The posting service writes with SQL: check the user's rights before it runs.
+        self._check_posting_access()
+        for picking in self:
+            picking._lock_for_transition("draft")
+            picking._check_can_post()
+            movements = picking._prepare_movements()
+            rows = self.env["jxc.stock.posting"]._post_movements(
+                movements, picking.date, picking.name, picking.company_id, picking.id)
+            picking._write_line_values(rows)
+            move = picking._create_account_move(rows)
+            picking.write({
+                "state": "done", "move_id": move.id,
+                "done_date": fields.Datetime.now(), "done_uid": self.env.uid,
+            })
+        return True
+
+    @api.multi
+    def button_cancel(self):
+        """反审核: a done document gets reversal ledger rows and a reversal entry; nothing is deleted."""
+        self._check_posting_access()
+        for picking in self:
+            if picking.state == "cancel":
+                raise UserError(_("%s is already cancelled.") % picking.name)
+            if picking.state == "draft":
+                picking.state = "cancel"
+                continue
+            picking._lock_for_transition("done")
+            originals = picking.ledger_ids.filtered(lambda r: r.kind != "reversal").sorted("id")
+            movements = [{
+                "product": row.product_id, "warehouse": row.warehouse_id, "qty": -row.quantity,
+                "cost": COST_VALUE, "value": -row.value, "line_id": row.picking_line_id.id,
+                "partner_id": row.partner_id.id, "kind": "reversal", "reversed_id": row.id,
+                "reversal_of_kind": row.kind,
+            } for row in reversed(originals)]
+            rows = self.env["jxc.stock.posting"]._post_movements(
+                movements, fields.Date.context_today(self), picking.name, picking.company_id, picking.id)
+            for row, movement in zip((r for r in rows if r["kind"] == "reversal"), movements):
+                row["reversal_of_kind"] = movement["reversal_of_kind"]
+            move = picking._create_account_move(rows, reversal=True)
+            picking.write({"state": "cancel", "reversal_move_id": move.id})
+        return True
+
+    @api.multi
+    def button_draft(self):
+        for picking in self:
+            if picking.state != "cancel" or picking.ledger_ids:
+                raise UserError(_(
+                    "Only a cancelled document that was never validated can go back to draft; "
+                    "duplicate %s instead.") % picking.name)
+        return self.write({"state": "draft"})
+
+    # ------------------------------------------------------------------ actions
+    @api.multi
+    def action_view_ledger(self):
+        self.ensure_one()
+        action = self.env.ref("jxc_addon.jxc_stock_ledger_action").read()[0]
+        action["domain"] = [("picking_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    @api.multi
+    def action_view_move(self):
+        self.ensure_one()
+        moves = self.move_id | self.reversal_move_id
+        action = self.env.ref("account.action_move_journal_line").read()[0]
+        action["domain"] = [("id", "in", moves.ids)]
+        action["context"] = {}
+        if len(moves) == 1:
+            action.update(views=[(False, "form")], res_id=moves.id)
+        return action
+
+    # ------------------------------------------------------------------ barcode
+    def on_barcode_scanned(self, barcode):
+        if self.state != "draft":
+            return
+        product = self.env["product.product"].search([("barcode", "=", barcode)], limit=1)
+        if not product:
+            return {"warning": {
+                "title": _("Unknown barcode"),
+                "message": _("No product has the barcode %s.") % barcode}}
+        line = self.line_ids.filtered(lambda l: l.product_id == product and l.uom_id == product.uom_id)[:1]
+        if line:
+            line.quantity += 1
+        else:
+            self.line_ids += self.line_ids.new(self._prepare_barcode_line(product))
+
+    def _prepare_barcode_line(self, product):
+        return {"product_id": product.id, "uom_id": product.uom_id.id, "quantity": 1,
+                "unit_cost": product.standard_price if self.picking_type in COST_GIVEN_TYPES else 0.0}
+
+    # ------------------------------------------------------------------ posting
+    def _check_posting_access(self):
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+
+    def _lock_for_transition(self, expected_state):
+        """Lock the document row and check its state, so a double click or a replayed
+        request cannot post it twice."""
+        self.env.cr.execute("SELECT state FROM jxc_stock_picking WHERE id = %s FOR UPDATE", (self.id,))
+        state = self.env.cr.fetchone()[0]
+        if state != expected_state:
+            raise UserError(_("%s is no longer %s; reload it.") % (
+                self.name, dict(self._fields["state"]._description_selection(self.env))[expected_state]))
+
+    def _check_can_post(self):
+        if not self.line_ids:
+            raise UserError(_("%s has no lines to validate.") % self.name)
+        lines = self.line_ids
+        if self.picking_type == "count":
+            if lines.filtered(lambda l: float_is_zero(l.quantity, precision_rounding=l.uom_id.rounding)):
+                raise UserError(_("Stocktaking lines need a non-zero difference."))
+        elif lines.filtered(lambda l: float_compare(l.quantity, 0, precision_rounding=l.uom_id.rounding) <= 0):
+            raise UserError(_("Quantities must be positive (%s).") % self.name)
+        if lines.filtered(lambda l: l.unit_cost < 0):
+            raise UserError(_("Unit costs cannot be negative (%s).") % self.name)
+        untracked = lines.mapped("product_id").filtered(lambda p: not p.jxc_track_stock)
+        if untracked:
+            raise UserError(_("These products are not tracked in stock: %s") % ", ".join(untracked.mapped("display_name")))
+        wrong_uom = lines.filtered(lambda l: l.uom_id.category_id != l.product_id.uom_id.category_id)
+        if wrong_uom:
+            raise UserError(_("The unit of %s is not in the category of its product unit.") % wrong_uom[0].product_id.display_name)
+        companies = (self.warehouse_id | self.dest_warehouse_id).mapped("company_id")
+        if companies != self.company_id:
+            raise UserError(_("The warehouses of %s belong to another company.") % self.name)
+        if self.picking_type in ("other_in", "other_out"):
+            if not self.reason_id:
+                raise UserError(_("Other in/out documents need a reason."))
+            if self.reason_id.direction != ("in" if self.picking_type == "other_in" else "out"):
+                raise UserError(_("The reason %s is not for this direction.") % self.reason_id.name)
+        if self.picking_type == "opening" and not self.counterpart_account_id:
+            raise UserError(_("An opening balance needs the account it is posted against."))
+        # Fail before writing anything if an account is missing.
+        self._counterpart_account()
+        self.company_id._jxc_get_setting("jxc_stock_valuation_account_id")
+        self.company_id._jxc_get_setting("jxc_stock_journal_id")
+
+    def _prepare_movements(self):
+        """Movements for the posting service, one (two for a transfer) per line, in line order."""
+        movements = []
+        for line in self.line_ids.sorted(lambda l: (l.sequence, l.id)):
+            qty = line.product_qty
+            base = {"product": line.product_id, "warehouse": self.warehouse_id, "line_id": line.id,
+                    "partner_id": self.partner_id.commercial_partner_id.id or None}
+            if self.picking_type in COST_GIVEN_TYPES:
+                movements.append(dict(base, qty=qty, cost=COST_VALUE, value=line._given_value()))
+            elif self.picking_type in ("customer_return", "supplier_return"):
+                sign = 1 if self.picking_type == "customer_return" else -1
+                if line.origin_line_id:
+                    value = line._origin_value(qty)
+                    movements.append(dict(base, qty=sign * qty, cost=COST_VALUE, value=sign * value))
+                elif sign > 0 and line.unit_cost:
+                    movements.append(dict(base, qty=qty, cost=COST_VALUE, value=line._given_value()))
+                else:
+                    movements.append(dict(base, qty=sign * qty, cost=COST_AVERAGE))
+            elif self.picking_type == "transfer":
+                movements.append(dict(base, qty=-qty, cost=COST_AVERAGE))
+                movements.append(dict(base, warehouse=self.dest_warehouse_id, qty=qty,
+                                      value_of=len(movements) - 1))
+            elif self.picking_type == "count":
+                movements.append(dict(base, qty=qty, cost=COST_AVERAGE))
+            else:
+                movements.append(dict(base, qty=-qty, cost=COST_AVERAGE))
+        return movements
+
+    def _write_line_values(self, rows):
+        """Store each line's posted value and unit cost (what an out actually cost)."""
+        totals = OrderedDict()
+        for row in rows:
+            if row["picking_line_id"] and row["kind"] == "move" and row["warehouse_id"] == self.warehouse_id.id:
+                total = totals.setdefault(row["picking_line_id"], [0.0, 0.0])
+                total[0] += row["quantity"]
+                total[1] += row["value"]
+        if not totals:
+            return
+        execute_values(self.env.cr, """
+            UPDATE jxc_stock_picking_line l
+               SET value = v.value, posted_unit_cost = v.unit_cost
+              FROM (VALUES %s) AS v(id, value, unit_cost)
+             WHERE l.id = v.id
+        """, [(line_id, abs(value), abs(value / qty) if qty else 0.0) for line_id, (qty, value) in totals.items()],
+            template="(%s, %s::numeric, %s::numeric)")
+        self.line_ids.invalidate_cache(["value", "posted_unit_cost"])
+        self.invalidate_cache(["amount_total"])
+        self.env.cr.execute("UPDATE jxc_stock_picking SET amount_total = %s WHERE id = %s",
+                            (sum(abs(v) for _q, v in totals.values()), self.id))
+
+    def _counterpart_account(self):
+        """The account facing stock valuation in this document's entry (None: no entry)."""
+        company = self.company_id
+        kind = self.picking_type
+        if kind == "transfer":
+            return None
+        if kind in ("receipt", "supplier_return"):
+            return company._jxc_get_setting("jxc_grni_account_id")
+        if kind in ("delivery", "customer_return"):
+            return company._jxc_get_setting("jxc_cogs_account_id")
+        if kind in ("other_in", "other_out"):
+            return self.reason_id.account_id
+        if kind == "count":
+            return company._jxc_get_setting("jxc_inventory_diff_account_id")
+        return self.counterpart_account_id
+
+    def _create_account_move(self, rows, reversal=False):
+        """One balanced entry for the document: stock valuation against its counterpart,
+        grouped by account, product and partner. Revaluations of stock that was negative
+        go against cost of goods sold."""
+        # Keepers post stock documents without accounting rights: the entry is the system's.
+        self = self.sudo()
+        counterpart = self._counterpart_account()
+        company = self.company_id
+        stock_account = company.jxc_stock_valuation_account_id
+        groups = OrderedDict()
+        for row in rows:
+            if not row["value"]:
+                continue
+            kind = row.get("reversal_of_kind", row["kind"]) if reversal else row["kind"]
+            account = company._jxc_get_setting("jxc_cogs_account_id") if kind == "revaluation" else counterpart
+            if account is None:
+                continue
+            for acc, amount in ((stock_account, row["value"]), (account, -row["value"])):
+                key = (acc.id, row["product_id"], row["partner_id"])
+                groups[key] = groups.get(key, 0.0) + amount
+        currency = company.currency_id
+        lines = []
+        for (account_id, product_id, partner_id), amount in groups.items():
+            if currency.is_zero(amount):
+                continue
+            lines.append((0, 0, self._prepare_move_line(account_id, product_id, partner_id, amount)))
+        if not lines:
+            return self.env["account.move"]
+        move = self.env["account.move"].with_context(check_move_validity=False).create({
+            "journal_id": company._jxc_get_setting("jxc_stock_journal_id").id,
+            "date": rows[0]["date"],
+            "ref": self.name if not reversal else _("Reversal of %s") % self.name,
+            "company_id": company.id,
+            "line_ids": lines,
+        })
+        move.post()
+        self.env.cr.execute("UPDATE jxc_stock_ledger SET move_id = %s WHERE id IN %s",
+                            (move.id, tuple(row["id"] for row in rows)))
+        return move
+
+    def _prepare_move_line(self, account_id, product_id, partner_id, amount):
+        return {
+            "name": self.name,
+            "account_id": account_id,
+            "product_id": product_id,
+            "partner_id": partner_id,
+            "debit": amount if amount > 0 else 0.0,
+            "credit": -amount if amount < 0 else 0.0,
+        }
+
+
+class JxcStockPickingLine(models.Model):
+    _name = "jxc.stock.picking.line"
+    _description = "Stock Document Line"
+    _order = "picking_id, sequence, id"
+
+    picking_id = fields.Many2one("jxc.stock.picking", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    picking_type = fields.Selection(related="picking_id.picking_type", readonly=True)
+    state = fields.Selection(related="picking_id.state", readonly=True)
+    company_id = fields.Many2one(related="picking_id.company_id", store=True, readonly=True)
+    currency_id = fields.Many2one(related="picking_id.currency_id", readonly=True)
+    product_id = fields.Many2one(
+        "product.product", "Product", required=True, index=True,
+        domain=[("jxc_track_stock", "=", True)])
+    uom_id = fields.Many2one("product.uom", "Unit", required=True)
+    quantity = fields.Float(digits=dp.get_precision("Product Unit of Measure"), required=True, default=1.0)
+    product_qty = fields.Float(
+        "Quantity (Product Unit)", compute="_compute_product_qty", store=True,
+        digits=dp.get_precision("Product Unit of Measure"))
+    unit_cost = fields.Float(
+        digits=dp.get_precision("Product Price"),
+        help="Cost per unit of the line, for receipts, other ins and opening balances.")
+    posted_unit_cost = fields.Float(
+        "Posted Unit Cost", digits=dp.get_precision("Product Price"), readonly=True, copy=False,
+        help="Cost per product unit actually posted (the moving average for goods going out).")
+    value = fields.Monetary(readonly=True, copy=False)
+    origin_line_id = fields.Many2one(
+        "jxc.stock.picking.line", "Returned Line", index=True,
+        help="The receipt or delivery line this return takes back: its cost is reused.")
+    note = fields.Char()
+
+    @api.depends("quantity", "uom_id", "product_id.uom_id")
+    def _compute_product_qty(self):
+        for line in self:
+            if line.uom_id and line.product_id and line.uom_id != line.product_id.uom_id:
+                line.product_qty = line.uom_id._compute_quantity(
+                    line.quantity, line.product_id.uom_id, rounding_method="HALF-UP")
+            else:
+                line.product_qty = line.quantity
+
+    @api.onchange("product_id")
+    def _onchange_product_id(self):
+        if self.product_id:
+            self.uom_id = self.product_id.uom_id
+            if self.picking_type in COST_GIVEN_TYPES and not self.unit_cost:
+                self.unit_cost = self.product_id.standard_price
+
+    @api.constrains("origin_line_id", "product_id")
+    def _check_origin_line(self):
+        for line in self:
+            if line.origin_line_id and line.origin_line_id.product_id != line.product_id:
+                raise ValidationError(_("A return line takes back the product of the line it returns."))
+
+    def _given_value(self):
+        """Value of the line at its own unit cost (given per line unit)."""
+        return self.currency_id.round(self.quantity * self.unit_cost)
+
+    def _origin_value(self, product_qty):
+        """Value of `product_qty` at the cost the returned line was posted with."""
+        return self.currency_id.round(product_qty * self.origin_line_id.posted_unit_cost)

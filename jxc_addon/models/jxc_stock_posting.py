@@ -1,0 +1,198 @@
+"""The one place where stock quantities, values and ledger rows change."""
+from collections import OrderedDict
+
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_is_zero
+
+from ..lib.costing import average_cost, in_value_after, out_value, round_to
+
+# How a movement is valued:
+#   "average": at the pool's moving average (outs, transfers, stocktaking, returns without origin)
+#   "value":   at a signed value the caller fixes (receipts, returns at their original cost,
+#              the incoming side of a transfer, reversals)
+COST_AVERAGE = "average"
+COST_VALUE = "value"
+
+
+class JxcStockPosting(models.AbstractModel):
+    _name = "jxc.stock.posting"
+    _description = "Stock Posting Service"
+
+    @api.model
+    def _post_movements(self, movements, date, reference, company, picking_id=None):
+        """Apply movements to stock and write their ledger rows; return the rows' values.
+
+        `movements` is a list of dicts, applied in order:
+            product (product.product), warehouse (jxc.warehouse), qty (signed, product unit),
+            cost ("average" | "value"), value (signed, for cost "value"),
+            value_of (index of an earlier movement whose value, negated, this one takes:
+                      the incoming side of a transfer),
+            line_id, partner_id, kind ("move" | "reversal"), reversed_id.
+        Quants are created if missing and locked (SELECT ... FOR UPDATE) before anything is
+        read, so concurrent postings on the same products wait for each other; under Odoo's
+        REPEATABLE READ the later one then fails with a serialization error and Odoo replays
+        the request, which sees the new stock. Nothing is written before every movement passed
+        the stock check, so a refused document leaves no trace.
+
+        Returns the list of ledger row dicts (with "id"), including revaluation rows for stock
+        that came back from negative.
+        """
+        if not movements:
+            return []
+        cr = self.env.cr
+        currency = company.currency_id
+        money_rounding = currency.rounding
+        qty_rounding = 10 ** -self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        per_warehouse = company.jxc_cost_scope == "warehouse"
+        products = self.env["product.product"].browse({m["product"].id for m in movements})
+        warehouse_ids = {m["warehouse"].id for m in movements}
+        quants = self._lock_quants(products, warehouse_ids, company, per_warehouse)
+
+        def pool_key(product_id, warehouse_id):
+            return (product_id, warehouse_id if per_warehouse else None)
+
+        pools = {}
+        for (product_id, warehouse_id), quant in quants.items():
+            pool = pools.setdefault(pool_key(product_id, warehouse_id), {"qty": 0.0, "value": 0.0, "cost": 0.0})
+            pool["qty"] += quant["quantity"]
+            pool["value"] += quant["value"]
+            pool["cost"] = pool["cost"] or quant["unit_cost"]
+        fallback = {p.id: p.standard_price for p in products}
+
+        rows = []
+        values = []
+        uid = self.env.uid
+        for movement in movements:
+            product = movement["product"]
+            warehouse = movement["warehouse"]
+            quant = quants[(product.id, warehouse.id)]
+            pool = pools[pool_key(product.id, warehouse.id)]
+            qty = movement["qty"]
+            last_cost = pool["cost"] or fallback[product.id]
+            revaluation = 0.0
+            if qty < 0:
+                self._check_available(product, warehouse, quant, -qty, qty_rounding, movement)
+                if movement.get("cost") == COST_VALUE:
+                    value = movement["value"]
+                    if pool["qty"] > 0 and float_is_zero(pool["qty"] + qty, precision_rounding=qty_rounding):
+                        value = -round_to(pool["value"], money_rounding)
+                else:
+                    value = -out_value(pool["qty"], pool["value"], -qty, money_rounding, qty_rounding, last_cost)
+                new_pool_value = round_to(pool["value"] + value, money_rounding)
+            else:
+                if "value_of" in movement:
+                    value = -values[movement["value_of"]]
+                elif movement.get("cost") == COST_VALUE:
+                    value = movement["value"]
+                else:
+                    value = round_to(qty * average_cost(pool["qty"], pool["value"], last_cost), money_rounding)
+                if qty:
+                    new_pool_value, revaluation = in_value_after(
+                        pool["qty"], pool["value"], qty, value, money_rounding, qty_rounding)
+                else:
+                    new_pool_value = round_to(pool["value"] + value, money_rounding)
+            values.append(value)
+            pool["qty"] = round_to(pool["qty"] + qty, qty_rounding)
+            pool["value"] = new_pool_value
+            pool["cost"] = average_cost(pool["qty"], pool["value"], last_cost if qty <= 0 else (value / qty if qty else last_cost))
+            quant["quantity"] = round_to(quant["quantity"] + qty, qty_rounding)
+            quant["value"] = round_to(quant["value"] + value, money_rounding)
+            quant["unit_cost"] = pool["cost"]
+            quant["dirty"] = True
+            base = {
+                "date": date, "reference": reference, "picking_id": picking_id,
+                "picking_line_id": movement.get("line_id"), "product_id": product.id,
+                "warehouse_id": warehouse.id, "partner_id": movement.get("partner_id"),
+                "company_id": company.id, "user_id": uid, "reversed_id": movement.get("reversed_id"),
+            }
+            rows.append(dict(base, kind=movement.get("kind", "move"), quantity=qty, value=value,
+                             unit_cost=abs(value / qty) if qty else 0.0,
+                             balance_qty=quant["quantity"], balance_value=quant["value"]))
+            if revaluation:
+                quant["value"] = round_to(quant["value"] + revaluation, money_rounding)
+                rows.append(dict(base, kind="revaluation", quantity=0.0, value=revaluation, unit_cost=0.0,
+                                 balance_qty=quant["quantity"], balance_value=quant["value"]))
+        self._write_quants([q for q in quants.values() if q.get("dirty")])
+        self._insert_ledger_rows(rows)
+        return rows
+
+    @api.model
+    def _lock_quants(self, products, warehouse_ids, company, per_warehouse):
+        """Create missing quants, then lock every quant of the cost pools involved, in id order."""
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        execute_values(cr, """
+            INSERT INTO jxc_stock_quant (product_id, product_tmpl_id, categ_id, warehouse_id, company_id,
+                                         quantity, reserved_quantity, value, unit_cost,
+                                         create_uid, create_date, write_uid, write_date)
+            VALUES %s
+            ON CONFLICT (product_id, warehouse_id) DO NOTHING
+        """, [(p.id, p.product_tmpl_id.id, p.categ_id.id, w, company.id, 0, 0, 0, 0,
+               self.env.uid, now, self.env.uid, now)
+              for p in products for w in warehouse_ids])
+        if per_warehouse:
+            cr.execute("""
+                SELECT id, product_id, warehouse_id, quantity, reserved_quantity, value, unit_cost
+                  FROM jxc_stock_quant
+                 WHERE product_id IN %s AND warehouse_id IN %s
+                 ORDER BY id FOR UPDATE
+            """, (tuple(products.ids), tuple(warehouse_ids)))
+        else:
+            cr.execute("""
+                SELECT id, product_id, warehouse_id, quantity, reserved_quantity, value, unit_cost
+                  FROM jxc_stock_quant
+                 WHERE product_id IN %s AND company_id = %s
+                 ORDER BY id FOR UPDATE
+            """, (tuple(products.ids), company.id))
+        return {(r["product_id"], r["warehouse_id"]): dict(r) for r in cr.dictfetchall()}
+
+    @api.model
+    def _check_available(self, product, warehouse, quant, out_qty, qty_rounding, movement):
+        if warehouse.allow_negative or movement.get("allow_negative"):
+            return
+        available = quant["quantity"] - quant["reserved_quantity"] + movement.get("reserved", 0.0)
+        if float_compare(out_qty, available, precision_rounding=qty_rounding) > 0:
+            raise UserError(_(
+                "Not enough stock of %s in warehouse %s: %s %s available, %s %s needed.") % (
+                product.display_name, warehouse.display_name,
+                round_to(available, qty_rounding), product.uom_id.name,
+                round_to(out_qty, qty_rounding), product.uom_id.name))
+
+    @api.model
+    def _write_quants(self, quants):
+        if not quants:
+            return
+        execute_values(self.env.cr, """
+            UPDATE jxc_stock_quant q
+               SET quantity = v.quantity, value = v.value, unit_cost = v.unit_cost,
+                   write_uid = v.write_uid, write_date = now() AT TIME ZONE 'UTC'
+              FROM (VALUES %s) AS v(id, quantity, value, unit_cost, write_uid)
+             WHERE q.id = v.id
+        """, [(q["id"], q["quantity"], q["value"], q["unit_cost"], self.env.uid) for q in quants],
+            template="(%s, %s::numeric, %s::numeric, %s::numeric, %s)")
+        self.env["jxc.stock.quant"].invalidate_cache(ids=[q["id"] for q in quants])
+
+    @api.model
+    def _insert_ledger_rows(self, rows):
+        picking_type = None
+        if rows[0]["picking_id"]:
+            self.env.cr.execute("SELECT picking_type FROM jxc_stock_picking WHERE id = %s", (rows[0]["picking_id"],))
+            picking_type = self.env.cr.fetchone()[0]
+        now = fields.Datetime.now()
+        ids = execute_values(self.env.cr, """
+            INSERT INTO jxc_stock_ledger (
+                date, reference, picking_id, picking_line_id, kind, product_id, warehouse_id,
+                partner_id, company_id, quantity, unit_cost, value, balance_qty, balance_value,
+                user_id, reversed_id, picking_type, create_uid, create_date, write_uid, write_date)
+            VALUES %s RETURNING id
+        """, [(row["date"], row["reference"], row["picking_id"], row["picking_line_id"], row["kind"],
+               row["product_id"], row["warehouse_id"], row["partner_id"], row["company_id"], row["quantity"],
+               row["unit_cost"], row["value"], row["balance_qty"], row["balance_value"], row["user_id"],
+               row["reversed_id"], picking_type, row["user_id"], now, row["user_id"], now)
+              for row in rows], fetch=True, page_size=1000)
+        for row, (ledger_id,) in zip(rows, ids):
+            row["id"] = ledger_id
+        self.env["jxc.stock.ledger"].invalidate_cache()
