@@ -11,5 +11,8 @@ test:
 stop:
 	@tools/dev.sh stop
 
+bench:
+	@tools/dev.sh bench
+
 venv:
 	@tools/dev.sh venv requirements-test.txt

@@ -27,6 +27,13 @@
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/jxc_stock_reason_views.xml",
+        "views/jxc_stock_picking_views.xml",
+        "views/jxc_stock_quant_views.xml",
+        "views/jxc_stock_ledger_views.xml",
+        "views/jxc_stock_count_views.xml",
+        "views/jxc_stock_check_views.xml",
+        "wizards/jxc_stock_opening_wizard_views.xml",
     ],
     "demo": [
         "demo/jxc_demo.xml",

@@ -229,8 +229,27 @@ cmd_i18n() {
     "$PY" "$ROOT/tools/po_merge.py" "$ROOT/jxc_addon/i18n/jxc_addon.pot" "$ROOT/jxc_addon/i18n/zh_CN.po"
 }
 
+# Benchmarks: jxc_addon and Odoo's own stock_account side by side (databases made on first use).
+cmd_bench() {
+    venv requirements-test.txt
+    pg_start
+    local conf=$STATE/odoo-bench.conf
+    write_conf "$conf" "$(free_port)"
+    if ! db_exists jxc_bench; then
+        log "creating database jxc_bench"
+        odoo -c "$conf" -d jxc_bench -i l10n_cn_small_business --without-demo=all --stop-after-init --log-level=warn
+        odoo -c "$conf" -d jxc_bench -i jxc_addon --without-demo=all --stop-after-init --log-level=warn
+    fi
+    if ! db_exists jxc_bench_odoo; then
+        log "creating database jxc_bench_odoo (stock_account, average cost, real-time valuation)"
+        odoo -c "$conf" -d jxc_bench_odoo -i l10n_cn_small_business,stock_account --without-demo=all --stop-after-init --log-level=warn
+    fi
+    "$PY" "$ROOT/bench/bench_stock.py" --conf "$conf" --db jxc_bench --odoo-db jxc_bench_odoo "$@"
+}
+
 case "${1:-}" in
     i18n) cmd_i18n ;;
+    bench) shift; cmd_bench "$@" ;;
     venv) venv "${2:-requirements.txt}" ;;
     pg-start) pg_start; echo "PostgreSQL running: socket $PG_SOCK port $PG_PORT" ;;
     pg-stop|stop) pg_stop ;;

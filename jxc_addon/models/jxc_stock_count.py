@@ -77,6 +77,7 @@ class JxcStockCount(models.Model):
             count.line_ids.unlink()
             count.write({"line_ids": [(0, 0, vals) for vals in count._prepare_snapshot_lines()],
                          "state": "counting"})
+            count._refresh_costs()
         return True
 
     @api.multi

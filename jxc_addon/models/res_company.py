@@ -153,10 +153,15 @@ class ResCompany(models.Model):
         Journal = self.env["account.journal"]
         journal = Journal.search(
             [("company_id", "=", self.id), ("code", "=", STOCK_JOURNAL_CODE)], limit=1)
-        return journal or Journal.create({
-            "name": STOCK_JOURNAL_NAME,
-            "code": STOCK_JOURNAL_CODE,
-            "type": "general",
-            "company_id": self.id,
-            "show_on_dashboard": False,
-        })
+        if not journal:
+            journal = Journal.create({
+                "name": STOCK_JOURNAL_NAME,
+                "code": STOCK_JOURNAL_CODE,
+                "type": "general",
+                "company_id": self.id,
+                "show_on_dashboard": False,
+            })
+            # Gap-free numbering locks the sequence row (FOR UPDATE NOWAIT) for every entry:
+            # stock postings of unrelated products would then collide. Numbers stay unique.
+            journal.sequence_id.implementation = "standard"
+        return journal

@@ -66,7 +66,9 @@ class TestDemoData(SavepointCase):
         self.assertIn("服装批发", company.name)
         self.assertEqual(company.currency_id, self.env.ref("base.CNY"))
         self.assertEqual(company.country_id, self.env.ref("base.cn"))
-        self.assertEqual(self.env["jxc.warehouse"].search_count([("company_id", "=", company.id)]), 2)
+        warehouses = self.env.ref("jxc_addon.jxc_warehouse_gz_demo") | self.env.ref("jxc_addon.jxc_warehouse_sh_demo")
+        self.assertEqual(warehouses.mapped("company_id"), company)
+        self.assertEqual(warehouses.mapped("code"), ["GZ", "SH"])
 
     def test_demo_products_suppliers_customers(self):
         prefix = "product_"

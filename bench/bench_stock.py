@@ -1,0 +1,179 @@
+"""Stock posting benchmark: jxc_addon next to Odoo 11's own stock_account, in one run.
+
+Run through `make bench` (creates the databases on first use). Prints:
+  - ms and SQL queries per validated 5-line receipt and delivery, ours and Odoo's
+    (stock + stock_account, average cost, real-time valuation);
+  - one 5,000-line receipt validated by jxc_addon;
+  - the integrity check over 1,000,000 ledger rows.
+Everything runs in transactions that are rolled back: the databases stay as they were.
+"""
+import argparse
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+
+def measure(cr, fn):
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - start) * 1000.0, cr.sql_log_count - queries, result
+
+
+def env_for(db):
+    registry = odoo.registry(db)
+    cr = registry.cursor()
+    return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"})
+
+
+def jxc_bench(db, docs, big_lines, ledger_rows):
+    env = env_for(db)
+    cr = env.cr
+    try:
+        wh = env["jxc.warehouse"].create({"name": "Bench", "code": "BENCH"})
+        products = env["product.product"].create({"name": "Bench 0", "type": "consu"})
+        for i in range(1, 5):
+            products |= env["product.product"].create({"name": "Bench %d" % i, "type": "consu"})
+        supplier = env["res.partner"].create({"name": "Bench supplier", "supplier": True})
+        customer = env["res.partner"].create({"name": "Bench customer", "customer": True})
+
+        def doc(kind, partner, cost):
+            return env["jxc.stock.picking"].create({
+                "picking_type": kind, "warehouse_id": wh.id, "partner_id": partner.id,
+                "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "quantity": 10 if cost else 3,
+                                     "unit_cost": cost}) for p in products]})
+
+        results = {}
+        for kind, partner, cost in (("receipt", supplier, 5.0), ("delivery", customer, 0.0)):
+            times, counts = [], []
+            for _ in range(docs):
+                picking = doc(kind, partner, cost)
+                env["res.users"].invalidate_cache()  # the whole ORM cache
+                ms, queries, _ = measure(cr, picking.button_done)
+                times.append(ms)
+                counts.append(queries)
+            results[kind] = (sum(times) / len(times), sum(counts) / len(counts))
+
+        # One big receipt: distinct products, as a container arriving.
+        big_products = env["product.product"]
+        for i in range(big_lines):
+            big_products |= env["product.product"].create({"name": "Bulk %d" % i, "type": "consu"})
+        big = env["jxc.stock.picking"].create({
+            "picking_type": "receipt", "warehouse_id": wh.id, "partner_id": supplier.id,
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "quantity": 2, "unit_cost": 3.5})
+                         for p in big_products]})
+        env["res.users"].invalidate_cache()  # the whole ORM cache
+        results["big"] = measure(cr, big.button_done)[:2]
+        results["big_move_lines"] = len(big.move_id.line_ids)
+
+        # A million ledger rows (with their quants kept consistent), then the full check.
+        cr.execute("""
+            INSERT INTO jxc_stock_ledger (date, reference, kind, product_id, warehouse_id, company_id,
+                                          quantity, unit_cost, value, balance_qty, balance_value, user_id)
+            SELECT CURRENT_DATE, 'BENCH', 'move', p.id, %(wh)s, %(company)s, 1, 1, 1, 2 + g, 7 + g, 1
+              FROM generate_series(1, %(per)s) g CROSS JOIN (SELECT id FROM product_product WHERE id IN %(ids)s) p
+        """, {"wh": wh.id, "company": wh.company_id.id, "per": ledger_rows // len(big_products),
+              "ids": tuple(big_products.ids)})
+        cr.execute("""
+            UPDATE jxc_stock_quant q SET quantity = l.qty, value = l.value
+              FROM (SELECT product_id, warehouse_id, SUM(quantity) qty, SUM(value) value FROM jxc_stock_ledger
+                     WHERE warehouse_id = %s GROUP BY product_id, warehouse_id) l
+             WHERE q.product_id = l.product_id AND q.warehouse_id = l.warehouse_id
+        """, (wh.id,))
+        cr.execute("SELECT count(*) FROM jxc_stock_ledger")
+        results["ledger_rows"] = cr.fetchone()[0]
+        check = env["jxc.stock.check"].create({"company_id": wh.company_id.id})
+        ms, queries, _ = measure(cr, check.button_run)
+        results["check"] = (ms, queries, check.issue_count)
+        return results
+    finally:
+        cr.rollback()
+        cr.close()
+
+
+def odoo_bench(db, docs):
+    """Odoo 11's own: 5-line incoming and outgoing pickings, average cost, real-time valuation."""
+    env = env_for(db)
+    cr = env.cr
+    try:
+        category = env["product.category"].create({
+            "name": "Bench AVCO", "property_cost_method": "average", "property_valuation": "real_time"})
+        company = env.user.company_id
+        account = env["account.account"].search([("company_id", "=", company.id), ("code", "=like", "1405%")], limit=1)
+        grni = env["account.account"].search([("company_id", "=", company.id), ("code", "=like", "2202%")], limit=1)
+        cogs = env["account.account"].search([("company_id", "=", company.id), ("code", "=like", "5401%")], limit=1)
+        journal = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "general")], limit=1)
+        category.write({"property_stock_valuation_account_id": account.id,
+                        "property_stock_account_input_categ_id": grni.id,
+                        "property_stock_account_output_categ_id": cogs.id,
+                        "property_stock_journal": journal.id})
+        products = env["product.product"]
+        for i in range(5):
+            products |= env["product.product"].create({"name": "Odoo bench %d" % i, "type": "product",
+                                                       "categ_id": category.id, "standard_price": 5.0})
+        warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+        supplier = env["res.partner"].create({"name": "Bench supplier", "supplier": True})
+        customer = env["res.partner"].create({"name": "Bench customer", "customer": True})
+        results = {}
+        for kind, picking_type, partner, src, dest, qty in (
+                ("receipt", warehouse.in_type_id, supplier, env.ref("stock.stock_location_suppliers"),
+                 warehouse.lot_stock_id, 10),
+                ("delivery", warehouse.out_type_id, customer, warehouse.lot_stock_id,
+                 env.ref("stock.stock_location_customers"), 3)):
+            times, counts = [], []
+            for _ in range(docs):
+                picking = env["stock.picking"].create({
+                    "picking_type_id": picking_type.id, "partner_id": partner.id,
+                    "location_id": src.id, "location_dest_id": dest.id,
+                    "move_lines": [(0, 0, {"name": p.name, "product_id": p.id, "product_uom": p.uom_id.id,
+                                           "product_uom_qty": qty, "location_id": src.id,
+                                           "location_dest_id": dest.id, "price_unit": 5.0})
+                                   for p in products]})
+                env["res.users"].invalidate_cache()  # the whole ORM cache
+
+                def validate():
+                    picking.action_confirm()
+                    picking.action_assign()
+                    for move in picking.move_lines:
+                        move.quantity_done = move.product_uom_qty
+                    picking.action_done()
+                ms, queries, _ = measure(cr, validate)
+                assert picking.state == "done", picking.state
+                times.append(ms)
+                counts.append(queries)
+            results[kind] = (sum(times) / len(times), sum(counts) / len(counts))
+        return results
+    finally:
+        cr.rollback()
+        cr.close()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--conf", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--odoo-db", required=True)
+    parser.add_argument("--docs", type=int, default=30)
+    parser.add_argument("--big-lines", type=int, default=5000)
+    parser.add_argument("--ledger-rows", type=int, default=1000000)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["-c", args.conf, "--log-level=warn"])
+    with api.Environment.manage():
+        ours = jxc_bench(args.db, args.docs, args.big_lines, args.ledger_rows)
+        theirs = odoo_bench(args.odoo_db, args.docs)
+    print()
+    print("Validated 5-line document (mean of %d)        jxc_addon            Odoo 11 stock_account" % args.docs)
+    for kind in ("receipt", "delivery"):
+        print("  %-9s                                  %7.1f ms %5.0f SQL   %7.1f ms %5.0f SQL   (%.0fx faster, %.0fx fewer SQL)" % (
+            kind, ours[kind][0], ours[kind][1], theirs[kind][0], theirs[kind][1],
+            theirs[kind][0] / ours[kind][0], theirs[kind][1] / ours[kind][1]))
+    print("One %d-line receipt validated (jxc_addon): %.2f s, %d SQL queries, %d journal items (goal < 5 s)" % (
+        args.big_lines, ours["big"][0] / 1000.0, ours["big"][1], ours["big_move_lines"]))
+    print("Integrity check over %d ledger rows: %.2f s, %d SQL queries, %d issue(s) "
+          "(1 expected: the synthetic rows have no journal entry)" % (
+        ours["ledger_rows"], ours["check"][0] / 1000.0, ours["check"][1], ours["check"][2]))
+
+
+if __name__ == "__main__":
+    main()
