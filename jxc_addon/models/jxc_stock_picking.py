@@ -143,8 +143,9 @@ class JxcStockPicking(models.Model):
         self._check_posting_access()
         for picking in self:
             picking._lock_for_transition("draft")
-            picking._check_can_post()
-            movements = picking._prepare_movements()
+            lines = picking._line_data()
+            picking._check_can_post(lines)
+            movements = picking._prepare_movements(lines)
             rows = self.env["jxc.stock.posting"]._post_movements(
                 movements, picking.date, picking.name, picking.company_id, picking.id)
             picking._write_line_values(rows)
@@ -243,23 +244,43 @@ class JxcStockPicking(models.Model):
             raise UserError(_("%s is no longer %s; reload it.") % (
                 self.name, dict(self._fields["state"]._description_selection(self.env))[expected_state]))
 
-    def _check_can_post(self):
-        if not self.line_ids:
+    def _line_data(self):
+        """Everything posting needs from the lines, in one query (documents can have thousands)."""
+        self.env.cr.execute("""
+            SELECT l.id, l.product_id, COALESCE(l.quantity, 0) AS quantity, COALESCE(l.product_qty, 0) AS product_qty,
+                   COALESCE(l.unit_cost, 0) AS unit_cost, l.origin_line_id,
+                   u.rounding, u.category_id <> pu.category_id AS wrong_uom,
+                   COALESCE(t.jxc_track_stock, FALSE) AND t.type <> 'service' AS tracked,
+                   o.posted_unit_cost AS origin_cost
+              FROM jxc_stock_picking_line l
+              JOIN product_uom u ON u.id = l.uom_id
+              JOIN product_product p ON p.id = l.product_id
+              JOIN product_template t ON t.id = p.product_tmpl_id
+              JOIN product_uom pu ON pu.id = t.uom_id
+              LEFT JOIN jxc_stock_picking_line o ON o.id = l.origin_line_id
+             WHERE l.picking_id = %s
+             ORDER BY l.sequence, l.id
+        """, (self.id,))
+        return self.env.cr.dictfetchall()
+
+    def _check_can_post(self, lines):
+        if not lines:
             raise UserError(_("%s has no lines to validate.") % self.name)
-        lines = self.line_ids
+        Product = self.env["product.product"]
         if self.picking_type == "count":
-            if lines.filtered(lambda l: float_is_zero(l.quantity, precision_rounding=l.uom_id.rounding)):
+            if any(float_is_zero(l["quantity"], precision_rounding=l["rounding"]) for l in lines):
                 raise UserError(_("Stocktaking lines need a non-zero difference."))
-        elif lines.filtered(lambda l: float_compare(l.quantity, 0, precision_rounding=l.uom_id.rounding) <= 0):
+        elif any(float_compare(l["quantity"], 0, precision_rounding=l["rounding"]) <= 0 for l in lines):
             raise UserError(_("Quantities must be positive (%s).") % self.name)
-        if lines.filtered(lambda l: l.unit_cost < 0):
+        if any(l["unit_cost"] < 0 for l in lines):
             raise UserError(_("Unit costs cannot be negative (%s).") % self.name)
-        untracked = lines.mapped("product_id").filtered(lambda p: not p.jxc_track_stock)
+        untracked = Product.browse({l["product_id"] for l in lines if not l["tracked"]})
         if untracked:
             raise UserError(_("These products are not tracked in stock: %s") % ", ".join(untracked.mapped("display_name")))
-        wrong_uom = lines.filtered(lambda l: l.uom_id.category_id != l.product_id.uom_id.category_id)
+        wrong_uom = [l for l in lines if l["wrong_uom"]]
         if wrong_uom:
-            raise UserError(_("The unit of %s is not in the category of its product unit.") % wrong_uom[0].product_id.display_name)
+            raise UserError(_("The unit of %s is not in the category of its product unit.")
+                            % Product.browse(wrong_uom[0]["product_id"]).display_name)
         companies = (self.warehouse_id | self.dest_warehouse_id).mapped("company_id")
         if companies != self.company_id:
             raise UserError(_("The warehouses of %s belong to another company.") % self.name)
@@ -275,22 +296,27 @@ class JxcStockPicking(models.Model):
         self.company_id._jxc_get_setting("jxc_stock_valuation_account_id")
         self.company_id._jxc_get_setting("jxc_stock_journal_id")
 
-    def _prepare_movements(self):
+    def _prepare_movements(self, lines):
         """Movements for the posting service, one (two for a transfer) per line, in line order."""
+        products = self.env["product.product"].browse([l["product_id"] for l in lines])
+        round_money = self.currency_id.round
+        partner_id = self.partner_id.commercial_partner_id.id or None
         movements = []
-        for line in self.line_ids.sorted(lambda l: (l.sequence, l.id)):
-            qty = line.product_qty
-            base = {"product": line.product_id, "warehouse": self.warehouse_id, "line_id": line.id,
-                    "partner_id": self.partner_id.commercial_partner_id.id or None}
+        for line, product in zip(lines, products):
+            qty = line["product_qty"]
+            base = {"product": product, "warehouse": self.warehouse_id, "line_id": line["id"],
+                    "partner_id": partner_id}
+            given_value = round_money(line["quantity"] * line["unit_cost"])
             if self.picking_type in COST_GIVEN_TYPES:
-                movements.append(dict(base, qty=qty, cost=COST_VALUE, value=line._given_value()))
+                movements.append(dict(base, qty=qty, cost=COST_VALUE, value=given_value))
             elif self.picking_type in ("customer_return", "supplier_return"):
                 sign = 1 if self.picking_type == "customer_return" else -1
-                if line.origin_line_id:
-                    value = line._origin_value(qty)
+                if line["origin_line_id"]:
+                    # Back at the cost the returned line was posted with.
+                    value = round_money(qty * (line["origin_cost"] or 0.0))
                     movements.append(dict(base, qty=sign * qty, cost=COST_VALUE, value=sign * value))
-                elif sign > 0 and line.unit_cost:
-                    movements.append(dict(base, qty=qty, cost=COST_VALUE, value=line._given_value()))
+                elif sign > 0 and line["unit_cost"]:
+                    movements.append(dict(base, qty=qty, cost=COST_VALUE, value=given_value))
                 else:
                     movements.append(dict(base, qty=sign * qty, cost=COST_AVERAGE))
             elif self.picking_type == "transfer":
@@ -374,10 +400,29 @@ class JxcStockPicking(models.Model):
             "company_id": company.id,
         })
         self._insert_move_lines(move, lines)
-        move.post()
+        self._post_entry(move)
         self.env.cr.execute("UPDATE jxc_stock_ledger SET move_id = %s WHERE id IN %s",
                             (move.id, tuple(row["id"] for row in rows)))
         return move
+
+    def _post_entry(self, move):
+        """account.move.post() for an entry whose lines we wrote: same checks (lock date,
+        balance, one company), same numbering, without reloading every line through the ORM."""
+        move._check_lock_date()
+        self.env.cr.execute("""
+            SELECT ROUND(SUM(debit) - SUM(credit), 6), COUNT(DISTINCT company_id), MIN(company_id)
+              FROM account_move_line WHERE move_id = %s
+        """, (move.id,))
+        difference, companies, company_id = self.env.cr.fetchone()
+        if difference or companies != 1 or company_id != move.company_id.id:
+            raise UserError(_("The entry of %s is not balanced or mixes companies.") % self.name)
+        name = move.journal_id.sequence_id.with_context(ir_sequence_date=move.date).next_by_id()
+        self.env.cr.execute("""
+            UPDATE account_move SET state = 'posted', name = %s, write_uid = %s,
+                   write_date = now() AT TIME ZONE 'UTC'
+             WHERE id = %s
+        """, (name, self.env.uid, move.id))
+        move.invalidate_cache()
 
     def _insert_move_lines(self, move, lines):
         """Write the entry's lines in one statement, with the values Odoo 11 would compute and
@@ -394,7 +439,8 @@ class JxcStockPicking(models.Model):
             values.append((
                 line["name"], line.get("quantity") or 0.0, line.get("product_uom_id"), line["product_id"],
                 line["debit"], line["credit"], balance, line["debit"], line["credit"], balance,
-                0.0, company.currency_id.id, None, balance if account.reconcile else 0.0, 0.0, 0.0,
+                0.0, company.currency_id.id, None,
+                balance if account.reconcile or account.internal_type == "liquidity" else 0.0, 0.0, 0.0,
                 account.id, move.id, move.ref, False, move.journal_id.id, False, move.date, move.date,
                 account.company_id.id, line["partner_id"], account.user_type_id.id, True,
                 uid, now, uid, now))
@@ -480,14 +526,6 @@ class JxcStockPickingLine(models.Model):
         for line in self:
             if line.origin_line_id and line.origin_line_id.product_id != line.product_id:
                 raise ValidationError(_("A return line takes back the product of the line it returns."))
-
-    def _given_value(self):
-        """Value of the line at its own unit cost (given per line unit)."""
-        return self.currency_id.round(self.quantity * self.unit_cost)
-
-    def _origin_value(self, product_qty):
-        """Value of `product_qty` at the cost the returned line was posted with."""
-        return self.currency_id.round(product_qty * self.origin_line_id.posted_unit_cost)
 
     @api.multi
     def name_get(self):

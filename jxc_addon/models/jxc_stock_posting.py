@@ -1,5 +1,4 @@
 """The one place where stock quantities, values and ledger rows change."""
-from collections import OrderedDict
 
 from psycopg2.extras import execute_values
 
@@ -123,16 +122,19 @@ class JxcStockPosting(models.AbstractModel):
     def _lock_quants(self, products, warehouse_ids, company, per_warehouse):
         """Create missing quants, then lock every quant of the cost pools involved, in id order."""
         cr = self.env.cr
-        now = fields.Datetime.now()
-        execute_values(cr, """
+        cr.execute("""
             INSERT INTO jxc_stock_quant (product_id, product_tmpl_id, categ_id, warehouse_id, company_id,
                                          quantity, reserved_quantity, value, unit_cost,
                                          create_uid, create_date, write_uid, write_date)
-            VALUES %s
+            SELECT p.id, t.id, t.categ_id, w.id, %(company)s, 0, 0, 0, 0,
+                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+              FROM product_product p
+              JOIN product_template t ON t.id = p.product_tmpl_id
+             CROSS JOIN unnest(%(warehouses)s) AS w(id)
+             WHERE p.id = ANY(%(products)s)
             ON CONFLICT (product_id, warehouse_id) DO NOTHING
-        """, [(p.id, p.product_tmpl_id.id, p.categ_id.id, w, company.id, 0, 0, 0, 0,
-               self.env.uid, now, self.env.uid, now)
-              for p in products for w in warehouse_ids])
+        """, {"company": company.id, "uid": self.env.uid,
+              "warehouses": list(warehouse_ids), "products": products.ids})
         if per_warehouse:
             cr.execute("""
                 SELECT id, product_id, warehouse_id, quantity, reserved_quantity, value, unit_cost

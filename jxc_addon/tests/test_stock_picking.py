@@ -37,6 +37,7 @@ class TestStockPicking(StockCase):
             "line_ids": [(0, 0, {"name": l.name, "account_id": l.account_id.id, "product_id": l.product_id.id,
                                  "partner_id": l.partner_id.id, "debit": l.debit, "credit": l.credit})
                          for l in fast]})
+        orm.post()
         orm_lines = orm.line_ids.sorted(lambda l: (l.account_id.id, l.product_id.id))
         stored = [name for name, field in self.env["account.move.line"]._fields.items()
                   if field.store and field.type not in ("one2many", "many2many")
@@ -45,9 +46,12 @@ class TestStockPicking(StockCase):
         for fast_line, orm_line in zip(fast, orm_lines):
             for name in stored:
                 self.assertEqual(fast_line[name], orm_line[name], name)
-        # (left in draft: a second posted entry would double the stock account on purpose)
-        for name in ("amount", "partner_id", "matched_percentage", "currency_id", "company_id"):
+        for name in ("amount", "partner_id", "matched_percentage", "currency_id", "company_id", "state"):
             self.assertEqual(receipt.move_id[name], orm[name], name)
+        self.assertTrue(receipt.move_id.name.startswith("STJ/"), receipt.move_id.name)
+        # Take the comparison entry back out of the books: it would double the stock account.
+        orm.journal_id.update_posted = True
+        orm.button_cancel()
 
     def test_delivery_at_moving_average(self):
         self.picking("receipt", [(self.shirt, 10, 5.0)])
