@@ -8,6 +8,9 @@ Run through `make bench` (creates the databases on first use). Prints:
 Everything runs in transactions that are rolled back: the databases stay as they were.
 """
 import argparse
+import cProfile
+import os
+import pstats
 import time
 
 import odoo
@@ -64,7 +67,13 @@ def jxc_bench(db, docs, big_lines, ledger_rows):
             "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "quantity": 2, "unit_cost": 3.5})
                          for p in big_products]})
         env["res.users"].invalidate_cache()  # the whole ORM cache
+        if os.environ.get("JXC_BENCH_PROFILE"):
+            profile = cProfile.Profile()
+            profile.enable()
         results["big"] = measure(cr, big.button_done)[:2]
+        if os.environ.get("JXC_BENCH_PROFILE"):
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
         results["big_move_lines"] = len(big.move_id.line_ids)
 
         # A million ledger rows (with their quants kept consistent), then the full check.

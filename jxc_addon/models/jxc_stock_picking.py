@@ -245,23 +245,37 @@ class JxcStockPicking(models.Model):
                 self.name, dict(self._fields["state"]._description_selection(self.env))[expected_state]))
 
     def _line_data(self):
-        """Everything posting needs from the lines, in one query (documents can have thousands)."""
-        self.env.cr.execute("""
-            SELECT l.id, l.product_id, COALESCE(l.quantity, 0) AS quantity, COALESCE(l.product_qty, 0) AS product_qty,
-                   COALESCE(l.unit_cost, 0) AS unit_cost, l.origin_line_id,
-                   u.rounding, u.category_id <> pu.category_id AS wrong_uom,
-                   COALESCE(t.jxc_track_stock, FALSE) AND t.type <> 'service' AS tracked,
-                   o.posted_unit_cost AS origin_cost
-              FROM jxc_stock_picking_line l
-              JOIN product_uom u ON u.id = l.uom_id
-              JOIN product_product p ON p.id = l.product_id
-              JOIN product_template t ON t.id = p.product_tmpl_id
-              JOIN product_uom pu ON pu.id = t.uom_id
-              LEFT JOIN jxc_stock_picking_line o ON o.id = l.origin_line_id
-             WHERE l.picking_id = %s
-             ORDER BY l.sequence, l.id
+        """Everything posting needs from the lines, in a few queries driven by keys (documents
+        can have thousands of lines, freshly inserted: no plan may depend on table statistics)."""
+        cr = self.env.cr
+        cr.execute("""
+            SELECT id, product_id, uom_id, origin_line_id, COALESCE(quantity, 0) AS quantity,
+                   COALESCE(product_qty, 0) AS product_qty, COALESCE(unit_cost, 0) AS unit_cost
+              FROM jxc_stock_picking_line WHERE picking_id = %s ORDER BY sequence, id
         """, (self.id,))
-        return self.env.cr.dictfetchall()
+        lines = cr.dictfetchall()
+        if not lines:
+            return lines
+        cr.execute("""
+            SELECT p.id, COALESCE(t.jxc_track_stock, FALSE) AND t.type <> 'service', t.uom_id
+              FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id
+             WHERE p.id = ANY(%s)
+        """, ([l["product_id"] for l in lines],))
+        products = {pid: (tracked, uom_id) for pid, tracked, uom_id in cr.fetchall()}
+        origin_costs = {}
+        origin_ids = [l["origin_line_id"] for l in lines if l["origin_line_id"]]
+        if origin_ids:
+            cr.execute("SELECT id, posted_unit_cost FROM jxc_stock_picking_line WHERE id = ANY(%s)", (origin_ids,))
+            origin_costs = dict(cr.fetchall())
+        uoms = {u.id: u for u in self.env["product.uom"].browse(
+            {l["uom_id"] for l in lines} | {uom_id for _t, uom_id in products.values()})}
+        for line in lines:
+            tracked, product_uom_id = products[line["product_id"]]
+            uom = uoms[line["uom_id"]]
+            line.update(tracked=tracked, rounding=uom.rounding,
+                        wrong_uom=uom.category_id != uoms[product_uom_id].category_id,
+                        origin_cost=origin_costs.get(line["origin_line_id"]))
+        return lines
 
     def _check_can_post(self, lines):
         if not lines:
