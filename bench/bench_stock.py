@@ -70,8 +70,21 @@ def jxc_bench(db, docs, big_lines, ledger_rows):
         if os.environ.get("JXC_BENCH_PROFILE"):
             profile = cProfile.Profile()
             profile.enable()
+            slow = []
+            execute = odoo.sql_db.Cursor.execute
+
+            def timed_execute(self, query, params=None, log_exceptions=None):
+                start = time.perf_counter()
+                try:
+                    return execute(self, query, params, log_exceptions)
+                finally:
+                    slow.append((time.perf_counter() - start, " ".join(str(query).split())[:150]))
+            odoo.sql_db.Cursor.execute = timed_execute
         results["big"] = measure(cr, big.button_done)[:2]
         if os.environ.get("JXC_BENCH_PROFILE"):
+            odoo.sql_db.Cursor.execute = execute
+            for seconds, query in sorted(slow, reverse=True)[:12]:
+                print("%8.3f s  %s" % (seconds, query))
             profile.disable()
             pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
         results["big_move_lines"] = len(big.move_id.line_ids)

@@ -21,15 +21,16 @@ class JxcStockLedger(models.Model):
     _rec_name = "reference"
 
     date = fields.Date(required=True, readonly=True, index=True)
-    reference = fields.Char("Document", required=True, readonly=True, index=True)
+    reference = fields.Char("Document", required=True, readonly=True)
     picking_id = fields.Many2one("jxc.stock.picking", "Stock Document", readonly=True, index=True, ondelete="restrict")
-    picking_line_id = fields.Many2one("jxc.stock.picking.line", readonly=True, index=True, ondelete="restrict")
+    picking_line_id = fields.Many2one("jxc.stock.picking.line", readonly=True, ondelete="restrict")
     picking_type = fields.Selection(related="picking_id.picking_type", store=True, readonly=True)
     kind = fields.Selection(LEDGER_KINDS, required=True, readonly=True, default="move")
-    product_id = fields.Many2one("product.product", required=True, readonly=True, index=True, ondelete="restrict")
+    # (product, warehouse, id) has its own index, see init()
+    product_id = fields.Many2one("product.product", required=True, readonly=True, ondelete="restrict")
     categ_id = fields.Many2one(related="product_id.categ_id", readonly=True, string="Product Category")
     warehouse_id = fields.Many2one("jxc.warehouse", required=True, readonly=True, index=True, ondelete="restrict")
-    partner_id = fields.Many2one("res.partner", readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     quantity = fields.Float(digits=dp.get_precision("Product Unit of Measure"), readonly=True)
@@ -37,8 +38,8 @@ class JxcStockLedger(models.Model):
     value = fields.Monetary(readonly=True)
     balance_qty = fields.Float("Balance Quantity", digits=dp.get_precision("Product Unit of Measure"), readonly=True, group_operator=False)
     balance_value = fields.Monetary("Balance Value", readonly=True, group_operator=False)
-    move_id = fields.Many2one("account.move", "Journal Entry", readonly=True, index=True, ondelete="restrict")
-    reversed_id = fields.Many2one("jxc.stock.ledger", "Reverses", readonly=True, index=True, ondelete="restrict")
+    move_id = fields.Many2one("account.move", "Journal Entry", readonly=True, ondelete="restrict")
+    reversed_id = fields.Many2one("jxc.stock.ledger", "Reverses", readonly=True, ondelete="restrict")
     user_id = fields.Many2one("res.users", readonly=True)
 
     @api.model

@@ -353,13 +353,13 @@ class JxcStockPicking(models.Model):
                 total[1] += row["value"]
         if not totals:
             return
-        execute_values(self.env.cr, """
+        self.env.cr.execute("""
             UPDATE jxc_stock_picking_line l
                SET value = v.value, posted_unit_cost = v.unit_cost
-              FROM (VALUES %s) AS v(id, value, unit_cost)
+              FROM unnest(%s::int[], %s::numeric[], %s::numeric[]) AS v(id, value, unit_cost)
              WHERE l.id = v.id
-        """, [(line_id, abs(value), abs(value / qty) if qty else 0.0) for line_id, (qty, value) in totals.items()],
-            template="(%s, %s::numeric, %s::numeric)")
+        """, (list(totals), [abs(value) for _qty, value in totals.values()],
+              [abs(value / qty) if qty else 0.0 for qty, value in totals.values()]))
         self.line_ids.invalidate_cache(["value", "posted_unit_cost"])
         self.invalidate_cache(["amount_total"])
         self.env.cr.execute("UPDATE jxc_stock_picking SET amount_total = %s WHERE id = %s",
@@ -415,8 +415,9 @@ class JxcStockPicking(models.Model):
         })
         self._insert_move_lines(move, lines)
         self._post_entry(move)
-        self.env.cr.execute("UPDATE jxc_stock_ledger SET move_id = %s WHERE id IN %s",
-                            (move.id, tuple(row["id"] for row in rows)))
+        # The rows just written are those of this document still without an entry.
+        self.env.cr.execute("UPDATE jxc_stock_ledger SET move_id = %s WHERE picking_id = %s AND move_id IS NULL",
+                            (move.id, self.id))
         return move
 
     def _post_entry(self, move):

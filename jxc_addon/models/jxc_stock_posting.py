@@ -128,10 +128,10 @@ class JxcStockPosting(models.AbstractModel):
                                          create_uid, create_date, write_uid, write_date)
             SELECT p.id, t.id, t.categ_id, w.id, %(company)s, 0, 0, 0, 0,
                    %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-              FROM product_product p
+              FROM unnest(%(products)s::int[]) AS pid(id)
+              JOIN product_product p ON p.id = pid.id
               JOIN product_template t ON t.id = p.product_tmpl_id
-             CROSS JOIN unnest(%(warehouses)s) AS w(id)
-             WHERE p.id = ANY(%(products)s)
+             CROSS JOIN unnest(%(warehouses)s::int[]) AS w(id)
             ON CONFLICT (product_id, warehouse_id) DO NOTHING
         """, {"company": company.id, "uid": self.env.uid,
               "warehouses": list(warehouse_ids), "products": products.ids})
@@ -167,14 +167,15 @@ class JxcStockPosting(models.AbstractModel):
     def _write_quants(self, quants):
         if not quants:
             return
-        execute_values(self.env.cr, """
+        # Arrays joined on the primary key: one statement, one index probe per row.
+        self.env.cr.execute("""
             UPDATE jxc_stock_quant q
                SET quantity = v.quantity, value = v.value, unit_cost = v.unit_cost,
-                   write_uid = v.write_uid, write_date = now() AT TIME ZONE 'UTC'
-              FROM (VALUES %s) AS v(id, quantity, value, unit_cost, write_uid)
+                   write_uid = %s, write_date = now() AT TIME ZONE 'UTC'
+              FROM unnest(%s::int[], %s::numeric[], %s::numeric[], %s::numeric[]) AS v(id, quantity, value, unit_cost)
              WHERE q.id = v.id
-        """, [(q["id"], q["quantity"], q["value"], q["unit_cost"], self.env.uid) for q in quants],
-            template="(%s, %s::numeric, %s::numeric, %s::numeric, %s)")
+        """, (self.env.uid, [q["id"] for q in quants], [q["quantity"] for q in quants],
+              [q["value"] for q in quants], [q["unit_cost"] for q in quants]))
         self.env["jxc.stock.quant"].invalidate_cache(ids=[q["id"] for q in quants])
 
     @api.model
