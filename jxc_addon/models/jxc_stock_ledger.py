@@ -23,7 +23,9 @@ class JxcStockLedger(models.Model):
     date = fields.Date(required=True, readonly=True, index=True)
     reference = fields.Char("Document", required=True, readonly=True)
     picking_id = fields.Many2one("jxc.stock.picking", "Stock Document", readonly=True, index=True, ondelete="restrict")
-    picking_line_id = fields.Many2one("jxc.stock.picking.line", readonly=True, ondelete="restrict")
+    # The document line, as a plain id: a foreign key would be checked row by row on the hot
+    # insert path, and lines of a validated document cannot be deleted anyway.
+    picking_line_id = fields.Integer("Document Line", readonly=True)
     picking_type = fields.Selection(related="picking_id.picking_type", store=True, readonly=True)
     kind = fields.Selection(LEDGER_KINDS, required=True, readonly=True, default="move")
     # (product, warehouse, id) has its own index, see init()

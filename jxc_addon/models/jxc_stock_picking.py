@@ -146,10 +146,15 @@ class JxcStockPicking(models.Model):
             lines = picking._line_data()
             picking._check_can_post(lines)
             movements = picking._prepare_movements(lines)
+            entry = {}
+
+            def make_entry(rows, picking=picking):
+                entry["move"] = picking._create_account_move(rows)
+                return entry["move"]
             rows = self.env["jxc.stock.posting"]._post_movements(
-                movements, picking.date, picking.name, picking.company_id, picking.id)
+                movements, picking.date, picking.name, picking.company_id, picking.id, make_entry)
             picking._write_line_values(rows)
-            move = picking._create_account_move(rows)
+            move = entry["move"]
             picking.write({
                 "state": "done", "move_id": move.id,
                 "done_date": fields.Datetime.now(), "done_uid": self.env.uid,
@@ -170,16 +175,21 @@ class JxcStockPicking(models.Model):
             originals = picking.ledger_ids.filtered(lambda r: r.kind != "reversal").sorted("id")
             movements = [{
                 "product": row.product_id, "warehouse": row.warehouse_id, "qty": -row.quantity,
-                "cost": COST_VALUE, "value": -row.value, "line_id": row.picking_line_id.id,
+                "cost": COST_VALUE, "value": -row.value, "line_id": row.picking_line_id,
                 "partner_id": row.partner_id.id, "kind": "reversal", "reversed_id": row.id,
                 "reversal_of_kind": row.kind,
             } for row in reversed(originals)]
-            rows = self.env["jxc.stock.posting"]._post_movements(
-                movements, fields.Date.context_today(self), picking.name, picking.company_id, picking.id)
-            for row, movement in zip((r for r in rows if r["kind"] == "reversal"), movements):
-                row["reversal_of_kind"] = movement["reversal_of_kind"]
-            move = picking._create_account_move(rows, reversal=True)
-            picking.write({"state": "cancel", "reversal_move_id": move.id})
+            entry = {}
+
+            def make_reversal_entry(rows, picking=picking, movements=movements):
+                for row, movement in zip((r for r in rows if r["kind"] == "reversal"), movements):
+                    row["reversal_of_kind"] = movement["reversal_of_kind"]
+                entry["move"] = picking._create_account_move(rows, reversal=True)
+                return entry["move"]
+            self.env["jxc.stock.posting"]._post_movements(
+                movements, fields.Date.context_today(self), picking.name, picking.company_id, picking.id,
+                make_reversal_entry)
+            picking.write({"state": "cancel", "reversal_move_id": entry["move"].id})
         return True
 
     @api.multi
@@ -415,9 +425,6 @@ class JxcStockPicking(models.Model):
         })
         self._insert_move_lines(move, lines)
         self._post_entry(move)
-        # The rows just written are those of this document still without an entry.
-        self.env.cr.execute("UPDATE jxc_stock_ledger SET move_id = %s WHERE picking_id = %s AND move_id IS NULL",
-                            (move.id, self.id))
         return move
 
     def _post_entry(self, move):
@@ -535,6 +542,18 @@ class JxcStockPickingLine(models.Model):
             self.uom_id = self.product_id.uom_id
             if self.picking_type in COST_GIVEN_TYPES and not self.unit_cost:
                 self.unit_cost = self.product_id.standard_price
+
+    @api.multi
+    def write(self, vals):
+        if self.filtered(lambda l: l.picking_id.state != "draft"):
+            raise UserError(_("Lines of a validated or cancelled document cannot be changed."))
+        return super().write(vals)
+
+    @api.multi
+    def unlink(self):
+        if self.filtered(lambda l: l.picking_id.state != "draft"):
+            raise UserError(_("Lines of a validated or cancelled document cannot be deleted."))
+        return super().unlink()
 
     @api.constrains("origin_line_id", "product_id")
     def _check_origin_line(self):

@@ -21,8 +21,12 @@ class JxcStockPosting(models.AbstractModel):
     _description = "Stock Posting Service"
 
     @api.model
-    def _post_movements(self, movements, date, reference, company, picking_id=None):
+    def _post_movements(self, movements, date, reference, company, picking_id=None, make_entry=None):
         """Apply movements to stock and write their ledger rows; return the rows' values.
+
+        `make_entry(rows)`, if given, is called with the computed rows before they are written
+        and returns the journal entry (account.move) the rows are stamped with: ledger rows are
+        inserted once, complete, and never updated.
 
         `movements` is a list of dicts, applied in order:
             product (product.product), warehouse (jxc.warehouse), qty (signed, product unit),
@@ -115,7 +119,8 @@ class JxcStockPosting(models.AbstractModel):
                 rows.append(dict(base, kind="revaluation", quantity=0.0, value=revaluation, unit_cost=0.0,
                                  balance_qty=quant["quantity"], balance_value=quant["value"]))
         self._write_quants([q for q in quants.values() if q.get("dirty")])
-        self._insert_ledger_rows(rows)
+        move = make_entry(rows) if make_entry else None
+        self._insert_ledger_rows(rows, move.id if move else None)
         return rows
 
     @api.model
@@ -179,7 +184,7 @@ class JxcStockPosting(models.AbstractModel):
         self.env["jxc.stock.quant"].invalidate_cache(ids=[q["id"] for q in quants])
 
     @api.model
-    def _insert_ledger_rows(self, rows):
+    def _insert_ledger_rows(self, rows, move_id):
         picking_type = None
         if rows[0]["picking_id"]:
             self.env.cr.execute("SELECT picking_type FROM jxc_stock_picking WHERE id = %s", (rows[0]["picking_id"],))
@@ -189,12 +194,12 @@ class JxcStockPosting(models.AbstractModel):
             INSERT INTO jxc_stock_ledger (
                 date, reference, picking_id, picking_line_id, kind, product_id, warehouse_id,
                 partner_id, company_id, quantity, unit_cost, value, balance_qty, balance_value,
-                user_id, reversed_id, picking_type, create_uid, create_date, write_uid, write_date)
+                user_id, reversed_id, picking_type, move_id, create_uid, create_date, write_uid, write_date)
             VALUES %s RETURNING id
         """, [(row["date"], row["reference"], row["picking_id"], row["picking_line_id"], row["kind"],
                row["product_id"], row["warehouse_id"], row["partner_id"], row["company_id"], row["quantity"],
                row["unit_cost"], row["value"], row["balance_qty"], row["balance_value"], row["user_id"],
-               row["reversed_id"], picking_type, row["user_id"], now, row["user_id"], now)
+               row["reversed_id"], picking_type, move_id, row["user_id"], now, row["user_id"], now)
               for row in rows], fetch=True, page_size=1000)
         for row, (ledger_id,) in zip(rows, ids):
             row["id"] = ledger_id

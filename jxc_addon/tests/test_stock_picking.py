@@ -199,6 +199,10 @@ class TestStockPicking(StockCase):
             receipt.button_cancel()
         with self.assertRaises(UserError):
             receipt.unlink()
+        with self.assertRaises(UserError):
+            receipt.line_ids.write({"quantity": 1})
+        with self.assertRaises(UserError):
+            receipt.line_ids.unlink()
 
     def test_cancel_refused_when_goods_are_gone(self):
         receipt = self.picking("receipt", [(self.shirt, 10, 5.0)])
