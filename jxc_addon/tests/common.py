@@ -1,6 +1,21 @@
 from odoo.tests.common import SavepointCase
 
 
+def load_chart(env, company, template):
+    """Load a chart of accounts on a company, as the accounting setup wizard does."""
+    wizard = env["wizard.multi.charts.accounts"].create({
+        "company_id": company.id,
+        "chart_template_id": template.id,
+        "code_digits": template.code_digits,
+        "transfer_account_id": template.transfer_account_id.id,
+        "currency_id": template.currency_id.id,
+        "bank_account_code_prefix": template.bank_account_code_prefix,
+        "cash_account_code_prefix": template.cash_account_code_prefix,
+    })
+    wizard.onchange_chart_template_id()
+    wizard.execute()
+
+
 class StockCase(SavepointCase):
     """Fixtures for stock tests: a fresh warehouse pair and products on the demo company's chart.
 

@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests.common import SavepointCase
 
+from .common import load_chart
+
 
 class TestConfig(SavepointCase):
     """Accounting configuration: defaults on the Chinese charts, clear errors elsewhere."""
@@ -13,19 +15,6 @@ class TestConfig(SavepointCase):
 
     def _new_company(self, name):
         return self.env["res.company"].create({"name": name, "currency_id": self.env.ref("base.CNY").id})
-
-    def _load_chart(self, company, template):
-        wizard = self.env["wizard.multi.charts.accounts"].create({
-            "company_id": company.id,
-            "chart_template_id": template.id,
-            "code_digits": template.code_digits,
-            "transfer_account_id": template.transfer_account_id.id,
-            "currency_id": template.currency_id.id,
-            "bank_account_code_prefix": template.bank_account_code_prefix,
-            "cash_account_code_prefix": template.cash_account_code_prefix,
-        })
-        wizard.onchange_chart_template_id()
-        wizard.execute()
 
     def assertAccounts(self, company):
         self.assertEqual(company.jxc_stock_valuation_account_id.code, "1405")
@@ -51,7 +40,7 @@ class TestConfig(SavepointCase):
     def test_new_company_gets_defaults_when_chart_is_loaded(self):
         company = self._new_company("新公司")
         self.assertFalse(company.jxc_stock_valuation_account_id)
-        self._load_chart(company, self.cn_chart)
+        load_chart(self.env, company, self.cn_chart)
         self.assertAccounts(company)
         self.assertNotEqual(company.jxc_grni_account_id, self.main_company.jxc_grni_account_id)
 
@@ -77,7 +66,7 @@ class TestConfig(SavepointCase):
     def test_other_chart_gets_no_defaults(self):
         generic = self.env.ref("l10n_generic_coa.configurable_chart_template")
         company = self._new_company("Generic Chart Co")
-        self._load_chart(company, generic)
+        load_chart(self.env, company, generic)
         self.assertEqual(company.chart_template_id, generic)
         self.assertFalse(company.jxc_stock_valuation_account_id)
         self.assertFalse(company.jxc_grni_account_id)

@@ -17,6 +17,8 @@ from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tests.common import get_db_name
 
+from .common import load_chart
+
 
 class ConcurrencyCase(unittest.TestCase):
 
@@ -30,15 +32,7 @@ class ConcurrencyCase(unittest.TestCase):
             env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"})
             company = env["res.company"].create({"name": "Race Co %s" % cls.tag,
                                                  "currency_id": env.ref("base.CNY").id})
-            template = env.ref("l10n_cn_small_business.l10n_chart_china_small_business")
-            wizard = env["wizard.multi.charts.accounts"].create({
-                "company_id": company.id, "chart_template_id": template.id,
-                "code_digits": template.code_digits, "transfer_account_id": template.transfer_account_id.id,
-                "currency_id": template.currency_id.id,
-                "bank_account_code_prefix": template.bank_account_code_prefix,
-                "cash_account_code_prefix": template.cash_account_code_prefix})
-            wizard.onchange_chart_template_id()
-            wizard.execute()
+            load_chart(env, company, env.ref("l10n_cn_small_business.l10n_chart_china_small_business"))
             cls.company_id = company.id
 
     def request(self, work, before_post=None):
