@@ -34,6 +34,7 @@
         "views/jxc_stock_count_views.xml",
         "views/jxc_stock_check_views.xml",
         "wizards/jxc_stock_opening_wizard_views.xml",
+        "views/jxc_purchase_order_views.xml",
     ],
     "demo": [
         "demo/jxc_demo.xml",

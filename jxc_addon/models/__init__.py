@@ -6,6 +6,8 @@ from . import jxc_stock_posting
 from . import jxc_stock_picking
 from . import jxc_stock_count
 from . import jxc_stock_check
+from . import jxc_purchase_order
+from . import account_invoice
 from . import product_template
 from . import res_company
 from . import res_config_settings

@@ -106,6 +106,7 @@ class JxcStockCheck(models.Model):
             SELECT p.id FROM jxc_stock_picking p
              WHERE p.company_id = %s AND p.state IN ('done', 'cancel') AND p.done_date IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM jxc_stock_ledger l WHERE l.picking_id = p.id)
+               AND EXISTS (SELECT 1 FROM jxc_stock_picking_line pl WHERE pl.picking_id = p.id AND pl.quantity <> 0)
         """, (company_id,))
         issues += [{"kind": "no_ledger", "picking_id": pid} for pid, in cr.fetchall()]
         # A document whose ledger carries value needs its own posted, balanced entry

@@ -84,6 +84,8 @@ class JxcStockPicking(models.Model):
     move_id = fields.Many2one("account.move", "Journal Entry", readonly=True, copy=False)
     reversal_move_id = fields.Many2one("account.move", "Reversal Entry", readonly=True, copy=False)
     amount_total = fields.Monetary("Value", compute="_compute_amount_total", store=True)
+    purchase_id = fields.Many2one("jxc.purchase.order", "Purchase Order", readonly=True, index=True, copy=False,
+                                  groups="jxc_addon.group_jxc_purchaser,jxc_addon.group_jxc_keeper,jxc_addon.group_jxc_accountant")
     done_date = fields.Datetime("Validated on", readonly=True, copy=False)
     done_uid = fields.Many2one("res.users", "Validated by", readonly=True, copy=False)
 
@@ -259,7 +261,8 @@ class JxcStockPicking(models.Model):
         can have thousands of lines, freshly inserted: no plan may depend on table statistics)."""
         cr = self.env.cr
         cr.execute("""
-            SELECT id, product_id, uom_id, origin_line_id, COALESCE(quantity, 0) AS quantity,
+            SELECT id, product_id, uom_id, origin_line_id, purchase_line_id,
+                   COALESCE(rejected_qty, 0) AS rejected_qty, COALESCE(quantity, 0) AS quantity,
                    COALESCE(product_qty, 0) AS product_qty, COALESCE(unit_cost, 0) AS unit_cost
               FROM jxc_stock_picking_line WHERE picking_id = %s ORDER BY sequence, id
         """, (self.id,))
@@ -294,7 +297,9 @@ class JxcStockPicking(models.Model):
         if self.picking_type == "count":
             if any(float_is_zero(l["quantity"], precision_rounding=l["rounding"]) for l in lines):
                 raise UserError(_("Stocktaking lines need a non-zero difference."))
-        elif any(float_compare(l["quantity"], 0, precision_rounding=l["rounding"]) <= 0 for l in lines):
+        elif any(float_compare(l["quantity"], 0, precision_rounding=l["rounding"]) < 0 or l["rejected_qty"] < 0
+                 or float_compare(l["quantity"] + l["rejected_qty"], 0, precision_rounding=l["rounding"]) <= 0
+                 for l in lines):
             raise UserError(_("Quantities must be positive (%s).") % self.name)
         if any(l["unit_cost"] < 0 for l in lines):
             raise UserError(_("Unit costs cannot be negative (%s).") % self.name)
@@ -325,9 +330,17 @@ class JxcStockPicking(models.Model):
         products = self.env["product.product"].browse([l["product_id"] for l in lines])
         round_money = self.currency_id.round
         partner_id = self.partner_id.commercial_partner_id.id or None
+        purchase_lines = self.env["jxc.purchase.order.line"].browse(
+            [l["purchase_line_id"] for l in lines if l["purchase_line_id"]])
         movements = []
         for line, product in zip(lines, products):
             qty = line["product_qty"]
+            if not qty:
+                continue  # all rejected at inspection
+            if line["purchase_line_id"] and self.picking_type == "receipt":
+                # Foreign-currency orders are valued at the rate of the receipt date.
+                unit_cost = purchase_lines.browse(line["purchase_line_id"])._receipt_unit_cost(self.date)
+                line["unit_cost"] = unit_cost
             base = {"product": product, "warehouse": self.warehouse_id, "line_id": line["id"],
                     "partner_id": partner_id}
             given_value = round_money(line["quantity"] * line["unit_cost"])
@@ -526,6 +539,12 @@ class JxcStockPickingLine(models.Model):
         "jxc.stock.picking.line", "Returned Line", index=True,
         help="The receipt or delivery line this return takes back: its cost is reused.")
     note = fields.Char()
+    purchase_line_id = fields.Many2one(
+        "jxc.purchase.order.line", "Purchase Order Line", index=True, readonly=True, copy=False,
+        groups="jxc_addon.group_jxc_purchaser,jxc_addon.group_jxc_keeper,jxc_addon.group_jxc_accountant")
+    rejected_qty = fields.Float(
+        "Rejected", digits=dp.get_precision("Product Unit of Measure"), default=0.0,
+        help="Quantity refused at inspection: it does not enter stock and counts against the supplier's quality.")
 
     @api.depends("quantity", "uom_id", "product_id.uom_id")
     def _compute_product_qty(self):

@@ -1,0 +1,79 @@
+from odoo import api, fields, models
+
+
+class AccountInvoice(models.Model):
+    _inherit = "account.invoice"
+
+    @api.model
+    def invoice_line_move_line_get(self):
+        """Vendor bill lines from purchase orders debit GRNI with exactly what the receipts
+        credited it with; the rest of the bill price goes to the price difference account."""
+        res = super().invoice_line_move_line_get()
+        if self.type not in ("in_invoice", "in_refund"):
+            return res
+        extra = []
+        company = self.company_id
+        for vals in res:
+            line = self.env["account.invoice.line"].browse(vals.get("invl_id"))
+            if not line.jxc_purchase_line_id or line.account_id != company.jxc_grni_account_id:
+                continue
+            grni = line._jxc_grni_amount()
+            line.jxc_grni_amount = grni
+            # `price` is in the bill currency; GRNI is known in the company currency.
+            grni_in_bill_currency = company.currency_id.with_context(date=self.date_invoice).compute(
+                grni, self.currency_id)
+            difference = self.currency_id.round(vals["price"] - grni_in_bill_currency)
+            if difference:
+                vals["price"] = grni_in_bill_currency
+                extra.append(dict(vals, price=difference, price_unit=difference, quantity=1,
+                                  account_id=company._jxc_get_setting("jxc_price_diff_account_id").id,
+                                  tax_ids=[]))
+        return res + extra
+
+    @api.multi
+    def invoice_validate(self):
+        res = super().invoice_validate()
+        self.filtered(lambda i: i.type in ("in_invoice", "in_refund"))._jxc_reconcile_grni()
+        return res
+
+    def _jxc_reconcile_grni(self):
+        """Match the bill's GRNI lines with the receipts' GRNI lines, product by product."""
+        for invoice in self:
+            grni = invoice.company_id.jxc_grni_account_id
+            purchase_lines = invoice.invoice_line_ids.mapped("jxc_purchase_line_id")
+            if not grni or not purchase_lines:
+                continue
+            receipts = purchase_lines.mapped("receipt_line_ids.picking_id").filtered(lambda p: p.state in ("done", "cancel"))
+            candidates = (receipts.mapped("move_id") | receipts.mapped("reversal_move_id") | invoice.move_id).mapped(
+                "line_ids").filtered(lambda l: l.account_id == grni and not l.reconciled)
+            for product in purchase_lines.mapped("product_id"):
+                lines = candidates.filtered(lambda l: l.product_id == product)
+                if lines.filtered(lambda l: l.move_id == invoice.move_id) and len(lines) > 1:
+                    lines.reconcile()
+
+
+class AccountInvoiceLine(models.Model):
+    _inherit = "account.invoice.line"
+
+    jxc_purchase_line_id = fields.Many2one("jxc.purchase.order.line", "Purchase Order Line", index=True,
+                                           readonly=True, copy=False)
+    jxc_grni_amount = fields.Monetary("GRNI Amount", currency_field="company_currency_id", readonly=True, copy=False,
+                                      help="Value of the billed goods at their receipt cost, cleared from GRNI.")
+
+    def _jxc_grni_amount(self):
+        """Receipt value of the billed quantity; the bill that completes the received quantity
+        takes exactly what is left, so GRNI ends at zero."""
+        purchase_line = self.jxc_purchase_line_id
+        receipt_lines = purchase_line.receipt_line_ids.filtered(lambda l: l.picking_id.state == "done")
+        sign = {"receipt": 1, "supplier_return": -1}
+        received_value = sum(sign.get(l.picking_id.picking_type, 0) * l.value for l in receipt_lines)
+        received_qty = purchase_line.qty_received
+        others = purchase_line.invoice_line_ids.filtered(
+            lambda l: l != self and l.invoice_id.state in ("open", "paid"))
+        billed_before = sum(others.mapped("jxc_grni_amount"))
+        qty = self.uom_id._compute_quantity(self.quantity, purchase_line.uom_id)
+        qty_before = sum(l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id) for l in others)
+        currency = self.company_id.currency_id
+        if received_qty and currency.round(qty_before + qty - received_qty) >= 0:
+            return currency.round(received_value - billed_before)
+        return currency.round(received_value * qty / received_qty) if received_qty else 0.0

@@ -1,0 +1,281 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero
+from odoo.addons import decimal_precision as dp
+
+PURCHASE_STATES = [
+    ("draft", "Draft"),
+    ("confirmed", "Confirmed"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+]
+RECEIPT_STATUSES = [("none", "Nothing Received"), ("partial", "Partially Received"), ("full", "Fully Received")]
+BILLING_STATUSES = [("none", "Nothing Billed"), ("partial", "Partially Billed"), ("full", "Fully Billed")]
+
+
+class JxcPurchaseOrder(models.Model):
+    """采购订单"""
+    _name = "jxc.purchase.order"
+    _description = "Purchase Order"
+    _inherit = ["mail.thread"]
+    _order = "date_order desc, id desc"
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default="/")
+    state = fields.Selection(PURCHASE_STATES, default="draft", required=True, copy=False, index=True,
+                             readonly=True, track_visibility="onchange")
+    partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, readonly=True,
+                                 states={"draft": [("readonly", False)]}, track_visibility="onchange",
+                                 domain=[("supplier", "=", True)])
+    date_order = fields.Date("Order Date", required=True, default=fields.Date.context_today, readonly=True,
+                             states={"draft": [("readonly", False)]})
+    date_expected = fields.Date("Expected Date", readonly=True, states={"draft": [("readonly", False)]},
+                                track_visibility="onchange")
+    warehouse_id = fields.Many2one(
+        "jxc.warehouse", "Receive In", required=True, readonly=True, states={"draft": [("readonly", False)]},
+        default=lambda self: self.env["jxc.warehouse"].search([("company_id", "=", self.env.user.company_id.id)], limit=1))
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.user.company_id)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True,
+                                  states={"draft": [("readonly", False)]},
+                                  default=lambda self: self.env.user.company_id.currency_id)
+    payment_term_id = fields.Many2one("account.payment.term", "Payment Terms")
+    user_id = fields.Many2one("res.users", "Purchaser", default=lambda self: self.env.user, index=True,
+                              track_visibility="onchange")
+    line_ids = fields.One2many("jxc.purchase.order.line", "order_id", "Lines", copy=True, readonly=True,
+                               states={"draft": [("readonly", False)]})
+    picking_ids = fields.One2many("jxc.stock.picking", "purchase_id", "Receipts", readonly=True)
+    invoice_ids = fields.Many2many("account.invoice", compute="_compute_invoices", string="Bills")
+    picking_count = fields.Integer(compute="_compute_counts")
+    invoice_count = fields.Integer(compute="_compute_invoices")
+    amount_untaxed = fields.Monetary("Untaxed", compute="_compute_amounts", store=True)
+    amount_tax = fields.Monetary("Taxes", compute="_compute_amounts", store=True)
+    amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True)
+    receipt_status = fields.Selection(RECEIPT_STATUSES, compute="_compute_statuses", store=True)
+    billing_status = fields.Selection(BILLING_STATUSES, compute="_compute_statuses", store=True)
+    note = fields.Text()
+
+    @api.depends("line_ids.price_subtotal", "line_ids.price_tax")
+    def _compute_amounts(self):
+        for order in self:
+            order.amount_untaxed = sum(order.line_ids.mapped("price_subtotal"))
+            order.amount_tax = sum(order.line_ids.mapped("price_tax"))
+            order.amount_total = order.amount_untaxed + order.amount_tax
+
+    @api.depends("line_ids.qty_received", "line_ids.qty_rejected", "line_ids.qty_billed", "line_ids.product_qty")
+    def _compute_statuses(self):
+        for order in self:
+            lines = order.line_ids
+            # Rejected goods were delivered too: they are not expected again.
+            order.receipt_status = (
+                "full" if lines and all(l.qty_received + l.qty_rejected >= l.product_qty for l in lines)
+                else "partial" if any(lines.mapped("qty_received")) or any(lines.mapped("qty_rejected")) else "none")
+            order.billing_status = (
+                "full" if order.receipt_status == "full" and all(l.qty_billed >= l.qty_received for l in lines)
+                else "partial" if any(lines.mapped("qty_billed")) else "none")
+
+    @api.multi
+    def _compute_counts(self):
+        for order in self:
+            order.picking_count = len(order.picking_ids)
+
+    @api.multi
+    def _compute_invoices(self):
+        for order in self:
+            invoices = self.env["account.invoice.line"].search(
+                [("jxc_purchase_line_id", "in", order.line_ids.ids)]).mapped("invoice_id")
+            order.invoice_ids = invoices
+            order.invoice_count = len(invoices)
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", "/") == "/":
+            vals["name"] = self.env["ir.sequence"].next_by_code("jxc.purchase.order") or "/"
+        return super().create(vals)
+
+    @api.multi
+    def unlink(self):
+        if self.filtered(lambda o: o.state not in ("draft", "cancel")):
+            raise UserError(_("Only draft or cancelled purchase orders can be deleted."))
+        return super().unlink()
+
+    # ------------------------------------------------------------------ buttons
+    @api.multi
+    def button_confirm(self):
+        for order in self:
+            if order.state != "draft":
+                raise UserError(_("Only a draft purchase order can be confirmed."))
+            if not order.line_ids:
+                raise UserError(_("Add the goods to buy before confirming %s.") % order.name)
+            bad = order.line_ids.filtered(lambda l: float_compare(l.product_qty, 0, precision_rounding=l.uom_id.rounding) <= 0
+                                          or l.price_unit < 0)
+            if bad:
+                raise UserError(_("Quantities must be positive and prices not negative (%s).") % bad[0].product_id.display_name)
+        return self.write({"state": "confirmed"})
+
+    @api.multi
+    def button_cancel(self):
+        for order in self:
+            if any(order.line_ids.mapped("qty_received")) or any(order.line_ids.mapped("qty_billed")):
+                raise UserError(_("%s has received or billed goods: it cannot be cancelled.") % order.name)
+            order.picking_ids.filtered(lambda p: p.state == "draft").button_cancel()
+        return self.write({"state": "cancel"})
+
+    @api.multi
+    def button_done(self):
+        return self.write({"state": "done"})
+
+    @api.multi
+    def button_draft(self):
+        if self.filtered(lambda o: o.state != "cancel"):
+            raise UserError(_("Only a cancelled purchase order can go back to draft."))
+        return self.write({"state": "draft"})
+
+    @api.multi
+    def action_receive(self):
+        """A draft receipt for what remains to receive; the keeper records accepted and rejected quantities."""
+        self.ensure_one()
+        if self.state != "confirmed":
+            raise UserError(_("Confirm %s before receiving it.") % self.name)
+        open_receipt = self.picking_ids.filtered(lambda p: p.state == "draft")
+        if open_receipt:
+            return self._action_open_picking(open_receipt[0])
+        lines = [(0, 0, vals) for vals in (l._prepare_receipt_line() for l in self.line_ids) if vals]
+        if not lines:
+            raise UserError(_("Everything on %s has been received.") % self.name)
+        picking = self.env["jxc.stock.picking"].create(self._prepare_receipt(lines))
+        return self._action_open_picking(picking)
+
+    def _prepare_receipt(self, lines):
+        return {"picking_type": "receipt", "warehouse_id": self.warehouse_id.id, "partner_id": self.partner_id.id,
+                "purchase_id": self.id, "origin": self.name, "company_id": self.company_id.id, "line_ids": lines}
+
+    def _action_open_picking(self, picking):
+        return {"type": "ir.actions.act_window", "res_model": "jxc.stock.picking", "res_id": picking.id,
+                "view_mode": "form", "views": [(False, "form")]}
+
+    @api.multi
+    def action_create_bill(self):
+        """A vendor bill for what was received and not yet billed, at the order price."""
+        self.ensure_one()
+        lines = [(0, 0, vals) for vals in (l._prepare_bill_line() for l in self.line_ids) if vals]
+        if not lines:
+            raise UserError(_("Nothing received on %s is left to bill.") % self.name)
+        journal = self.env["account.journal"].search(
+            [("type", "=", "purchase"), ("company_id", "=", self.company_id.id)], limit=1)
+        invoice = self.env["account.invoice"].create({
+            "type": "in_invoice", "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
+            "company_id": self.company_id.id, "journal_id": journal.id, "origin": self.name,
+            "payment_term_id": self.payment_term_id.id, "invoice_line_ids": lines,
+        })
+        invoice.compute_taxes()
+        return {"type": "ir.actions.act_window", "res_model": "account.invoice", "res_id": invoice.id,
+                "view_mode": "form", "views": [(self.env.ref("account.invoice_supplier_form").id, "form")]}
+
+    @api.multi
+    def action_view_receipts(self):
+        action = self.env.ref("jxc_addon.jxc_stock_picking_action_receipt").read()[0]
+        action["domain"] = [("purchase_id", "in", self.ids)]
+        return action
+
+
+class JxcPurchaseOrderLine(models.Model):
+    _name = "jxc.purchase.order.line"
+    _description = "Purchase Order Line"
+    _order = "order_id, sequence, id"
+
+    order_id = fields.Many2one("jxc.purchase.order", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    state = fields.Selection(related="order_id.state", readonly=True)
+    currency_id = fields.Many2one(related="order_id.currency_id", readonly=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, readonly=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", store=True, readonly=True)
+    product_id = fields.Many2one("product.product", required=True, domain=[("purchase_ok", "=", True)])
+    name = fields.Char("Description")
+    uom_id = fields.Many2one("product.uom", "Unit", required=True)
+    product_qty = fields.Float("Quantity", digits=dp.get_precision("Product Unit of Measure"), required=True, default=1.0)
+    price_unit = fields.Float("Unit Price", digits=dp.get_precision("Product Price"), required=True)
+    tax_ids = fields.Many2many("account.tax", string="Taxes",
+                               domain=[("type_tax_use", "=", "purchase")])
+    price_subtotal = fields.Monetary(compute="_compute_amount", store=True)
+    price_tax = fields.Monetary(compute="_compute_amount", store=True)
+    qty_received = fields.Float("Received", compute="_compute_quantities", store=True,
+                                digits=dp.get_precision("Product Unit of Measure"))
+    qty_rejected = fields.Float("Rejected", compute="_compute_quantities", store=True,
+                                digits=dp.get_precision("Product Unit of Measure"))
+    qty_billed = fields.Float("Billed", compute="_compute_billed", store=True,
+                              digits=dp.get_precision("Product Unit of Measure"))
+    receipt_line_ids = fields.One2many("jxc.stock.picking.line", "purchase_line_id", readonly=True)
+    invoice_line_ids = fields.One2many("account.invoice.line", "jxc_purchase_line_id", readonly=True)
+
+    @api.depends("product_qty", "price_unit", "tax_ids")
+    def _compute_amount(self):
+        for line in self:
+            taxes = line.tax_ids.compute_all(line.price_unit, line.currency_id, line.product_qty,
+                                             product=line.product_id, partner=line.order_id.partner_id)
+            line.price_subtotal = taxes["total_excluded"]
+            line.price_tax = taxes["total_included"] - taxes["total_excluded"]
+
+    @api.depends("receipt_line_ids.quantity", "receipt_line_ids.rejected_qty", "receipt_line_ids.picking_id.state")
+    def _compute_quantities(self):
+        for line in self:
+            done = line.receipt_line_ids.filtered(lambda l: l.picking_id.state == "done")
+            sign = {"receipt": 1, "supplier_return": -1}
+            line.qty_received = sum(sign.get(l.picking_id.picking_type, 0) *
+                                    l.uom_id._compute_quantity(l.quantity, line.uom_id) for l in done)
+            line.qty_rejected = sum(l.uom_id._compute_quantity(l.rejected_qty, line.uom_id) for l in done)
+
+    @api.depends("invoice_line_ids.quantity", "invoice_line_ids.invoice_id.state")
+    def _compute_billed(self):
+        for line in self:
+            billed = 0.0
+            for inv_line in line.invoice_line_ids:
+                if inv_line.invoice_id.state == "cancel":
+                    continue
+                sign = -1 if inv_line.invoice_id.type == "in_refund" else 1
+                billed += sign * inv_line.uom_id._compute_quantity(inv_line.quantity, line.uom_id)
+            line.qty_billed = billed
+
+    @api.onchange("product_id")
+    def _onchange_product_id(self):
+        product = self.product_id
+        if not product:
+            return
+        self.uom_id = product.uom_po_id or product.uom_id
+        self.name = product.display_name
+        self.tax_ids = product.supplier_taxes_id.filtered(lambda t: t.company_id == self.order_id.company_id)
+        seller = product._select_seller(partner_id=self.order_id.partner_id, quantity=self.product_qty,
+                                        uom_id=self.uom_id)
+        if seller:
+            self.price_unit = seller.product_uom._compute_price(seller.price, self.uom_id)
+
+    @api.constrains("uom_id", "product_id")
+    def _check_uom(self):
+        for line in self:
+            if line.uom_id.category_id != line.product_id.uom_id.category_id:
+                raise ValidationError(_("The unit of %s must be in the category of its product unit.")
+                                      % line.product_id.display_name)
+
+    def _prepare_receipt_line(self):
+        remaining = self.product_qty - self.qty_received - self.qty_rejected
+        if float_compare(remaining, 0, precision_rounding=self.uom_id.rounding) <= 0:
+            return None
+        return {"product_id": self.product_id.id, "uom_id": self.uom_id.id, "quantity": remaining,
+                "purchase_line_id": self.id, "unit_cost": self._receipt_unit_cost()}
+
+    def _receipt_unit_cost(self, date=None):
+        """Order price without taxes, per line unit, in the company currency at the receipt date."""
+        order = self.order_id
+        price = self.price_subtotal / self.product_qty if self.product_qty else self.price_unit
+        return order.currency_id.with_context(date=date or fields.Date.context_today(self)).compute(
+            price, order.company_id.currency_id, round=False)
+
+    def _prepare_bill_line(self):
+        to_bill = self.qty_received - self.qty_billed
+        if float_is_zero(to_bill, precision_rounding=self.uom_id.rounding) or to_bill < 0:
+            return None
+        return {
+            "product_id": self.product_id.id, "name": self.name or self.product_id.display_name,
+            "quantity": to_bill, "uom_id": self.uom_id.id, "price_unit": self.price_unit,
+            "account_id": self.order_id.company_id._jxc_get_setting("jxc_grni_account_id").id,
+            "invoice_line_tax_ids": [(6, 0, self.tax_ids.ids)], "jxc_purchase_line_id": self.id,
+        }

@@ -1,0 +1,111 @@
+from odoo.exceptions import UserError
+
+from .common import StockCase
+
+
+class TestPurchaseFlow(StockCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id |= cls.env.ref("account.group_account_invoice")
+
+    def order(self, lines, confirm=True):
+        order = self.env["jxc.purchase.order"].create({
+            "partner_id": self.supplier.id, "warehouse_id": self.wh_a.id,
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": q, "price_unit": price})
+                         for p, q, price in lines]})
+        if confirm:
+            order.button_confirm()
+        return order
+
+    def receive(self, order, quantities):
+        """quantities: {product: (accepted, rejected)}; validates the receipt."""
+        action = order.action_receive()
+        receipt = self.env["jxc.stock.picking"].browse(action["res_id"])
+        for line in receipt.line_ids:
+            accepted, rejected = quantities.get(line.product_id, (line.quantity, 0))
+            line.write({"quantity": accepted, "rejected_qty": rejected})
+        receipt.button_done()
+        return receipt
+
+    def bill(self, order, prices=None, quantities=None):
+        invoice = self.env["account.invoice"].browse(order.action_create_bill()["res_id"])
+        for line in invoice.invoice_line_ids:
+            if prices and line.product_id in prices:
+                line.price_unit = prices[line.product_id]
+            if quantities and line.product_id in quantities:
+                line.quantity = quantities[line.product_id]
+        invoice.compute_taxes()
+        invoice.action_invoice_open()
+        return invoice
+
+    def grni_balance(self, order):
+        grni = self.company.jxc_grni_account_id
+        moves = order.picking_ids.mapped("move_id") | order.invoice_ids.mapped("move_id")
+        return round(sum(moves.mapped("line_ids").filtered(lambda l: l.account_id == grni).mapped("balance")), 2)
+
+    def test_partial_receipt_with_rejection_then_full_bill(self):
+        order = self.order([(self.shirt, 10, 5.0), (self.jeans, 4, 12.5)])
+        self.assertTrue(order.name.startswith("CG"))
+        first = self.receive(order, {self.shirt: (6, 1)})
+        self.assertEqual((first.picking_type, first.purchase_id, first.origin), ("receipt", order, order.name))
+        shirt_line, jeans_line = order.line_ids
+        self.assertEqual((shirt_line.qty_received, shirt_line.qty_rejected), (6, 1))
+        self.assertEqual(jeans_line.qty_received, 4)
+        self.assertEqual(order.receipt_status, "partial")
+        self.assertQuant(self.shirt, 6, 30.0)
+        self.assertEqual(self.move_lines(first.move_id)[("220201", self.shirt, self.supplier)], -30.0)
+        second = self.receive(order, {})
+        self.assertEqual(second.line_ids.mapped("product_id"), self.shirt)
+        self.assertEqual(second.line_ids.quantity, 3, "what remains: 10 - 6 accepted - 1 rejected")
+        self.assertEqual(order.receipt_status, "full")
+        with self.assertRaises(UserError):
+            order.action_receive()
+        with self.assertRaises(UserError):
+            order.button_cancel()
+
+        invoice = self.bill(order, prices={self.shirt: 5.5})
+        self.assertEqual(invoice.state, "open")
+        self.assertEqual([(l.product_id, l.quantity) for l in invoice.invoice_line_ids],
+                         [(self.shirt, 9), (self.jeans, 4)])
+        self.assertEqual([l.qty_billed for l in order.line_ids], [9, 4])
+        self.assertEqual(order.billing_status, "full")
+        lines = self.move_lines(invoice.move_id)
+        self.assertEqual(lines[("220201", self.shirt, self.supplier)], 45.0, "receipt value of 9 shirts")
+        self.assertEqual(lines[("1404", self.shirt, self.supplier)], 4.5, "bill price above receipt price")
+        self.assertEqual(lines[("220201", self.jeans, self.supplier)], 50.0)
+        self.assertEqual(self.grni_balance(order), 0.0)
+        grni_lines = (order.picking_ids.mapped("move_id") | invoice.move_id).mapped("line_ids").filtered(
+            lambda l: l.account_id == self.company.jxc_grni_account_id)
+        self.assertTrue(all(grni_lines.mapped("reconciled")), "GRNI matched automatically")
+        with self.assertRaises(UserError):
+            order.action_create_bill()
+
+    def test_partial_bills_clear_grni_exactly(self):
+        order = self.order([(self.shirt, 3, 3.33)])
+        self.receive(order, {})
+        self.bill(order, quantities={self.shirt: 1})
+        self.assertEqual(order.billing_status, "partial")
+        self.assertNotEqual(self.grni_balance(order), 0.0)
+        self.bill(order)
+        self.assertEqual(order.line_ids.qty_billed, 3)
+        self.assertEqual(self.grni_balance(order), 0.0)
+
+    def test_bad_orders_are_refused(self):
+        order = self.order([(self.shirt, 0, 5.0)], confirm=False)
+        with self.assertRaises(UserError):
+            order.button_confirm()
+        self.assertEqual(order.state, "draft")
+        empty = self.env["jxc.purchase.order"].create({"partner_id": self.supplier.id, "warehouse_id": self.wh_a.id})
+        with self.assertRaises(UserError):
+            empty.button_confirm()
+        with self.assertRaises(UserError):
+            empty.action_receive()
+
+    def test_cancel_before_receipt(self):
+        order = self.order([(self.shirt, 2, 5.0)])
+        action = order.action_receive()
+        order.button_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(self.env["jxc.stock.picking"].browse(action["res_id"]).state, "cancel")
