@@ -35,6 +35,8 @@
         "views/jxc_stock_check_views.xml",
         "wizards/jxc_stock_opening_wizard_views.xml",
         "views/jxc_purchase_order_views.xml",
+        "wizards/jxc_purchase_request_make_order_views.xml",
+        "views/jxc_purchase_request_views.xml",
     ],
     "demo": [
         "demo/jxc_demo.xml",

@@ -39,6 +39,7 @@ class JxcPurchaseOrder(models.Model):
                                   states={"draft": [("readonly", False)]},
                                   default=lambda self: self.env.user.company_id.currency_id)
     payment_term_id = fields.Many2one("account.payment.term", "Payment Terms")
+    origin = fields.Char("Source Document", readonly=True, states={"draft": [("readonly", False)]})
     user_id = fields.Many2one("res.users", "Purchaser", default=lambda self: self.env.user, index=True,
                               track_visibility="onchange")
     line_ids = fields.One2many("jxc.purchase.order.line", "order_id", "Lines", copy=True, readonly=True,
@@ -205,6 +206,7 @@ class JxcPurchaseOrderLine(models.Model):
     qty_billed = fields.Float("Billed", compute="_compute_billed", store=True,
                               digits=dp.get_precision("Product Unit of Measure"))
     receipt_line_ids = fields.One2many("jxc.stock.picking.line", "purchase_line_id", readonly=True)
+    request_line_id = fields.Many2one("jxc.purchase.request.line", "Request Line", index=True, readonly=True, copy=False)
     invoice_line_ids = fields.One2many("account.invoice.line", "jxc_purchase_line_id", readonly=True)
 
     @api.depends("product_qty", "price_unit", "tax_ids")

@@ -72,6 +72,11 @@ class ResCompany(models.Model):
         help="A stocktaking whose differences are worth more than this (in total or on one line) "
              "must be validated by a 进销存 Manager.")
 
+    jxc_request_approval_amount = fields.Monetary(
+        string="Request Approval Amount", currency_field="currency_id", default=10000.0,
+        help="Purchasers may approve purchase requests estimated below this amount; "
+             "a 进销存 Manager approves any request.")
+
     @api.multi
     def _jxc_get_setting(self, field_name):
         """Return a 进销存 accounting setting, or tell the user which one is missing."""

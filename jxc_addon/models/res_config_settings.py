@@ -14,6 +14,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.jxc_inventory_diff_account_id")
     jxc_price_diff_account_id = fields.Many2one(related="company_id.jxc_price_diff_account_id")
     jxc_count_approval_threshold = fields.Monetary(related="company_id.jxc_count_approval_threshold")
+    jxc_request_approval_amount = fields.Monetary(related="company_id.jxc_request_approval_amount")
 
     def action_jxc_apply_chart_defaults(self):
         self.company_id._jxc_apply_chart_defaults(overwrite=True)

@@ -1,1 +1,2 @@
 from . import jxc_stock_opening_wizard
+from . import jxc_purchase_request_make_order

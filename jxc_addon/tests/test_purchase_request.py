@@ -1,0 +1,90 @@
+from odoo.exceptions import AccessError, UserError
+
+from .common import StockCase
+
+
+class TestPurchaseRequest(StockCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        users = cls.env["res.users"].with_context(no_reset_password=True)
+
+        def make(login, group):
+            return users.create({"name": login, "login": "t_req_" + login, "email": login + "@example.com",
+                                 "groups_id": [(6, 0, [cls.env.ref("base.group_user").id,
+                                                       cls.env.ref("jxc_addon." + group).id])]})
+        cls.viewer = make("viewer", "group_jxc_user")
+        cls.salesman = make("salesman", "group_jxc_salesman")
+        cls.purchaser = make("purchaser", "group_jxc_purchaser")
+        cls.manager = make("manager", "group_jxc_manager")
+        cls.company.jxc_request_approval_amount = 1000.0
+        cls.other_supplier = cls.env.ref("jxc_addon.res_partner_supplier_denim_demo")
+
+    def request(self, user, lines):
+        request = self.env["jxc.purchase.request"].sudo(user).create({
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": q,
+                                 "price_estimated": price, "supplier_id": s.id, "reason": "补货"})
+                         for p, q, price, s in lines]})
+        request.button_to_approve()
+        return request
+
+    def test_request_approval_rules(self):
+        small = self.request(self.salesman, [(self.shirt, 10, 5.0, self.supplier)])
+        self.assertTrue(small.name.startswith("SQ"))
+        self.assertEqual(small.amount_estimated, 50.0)
+        with self.assertRaises(UserError):
+            small.sudo(self.salesman).button_approved()
+        small.sudo(self.purchaser).button_approved()
+        self.assertEqual((small.state, small.approved_by), ("approved", self.purchaser))
+
+        large = self.request(self.salesman, [(self.shirt, 300, 5.0, self.supplier)])
+        with self.assertRaises(UserError) as caught:
+            large.sudo(self.purchaser).button_approved()
+        self.assertIn("1000", caught.exception.name)
+        self.assertEqual(large.state, "to_approve")
+        large.sudo(self.manager).button_rejected()
+        self.assertEqual(large.state, "rejected")
+
+    def test_viewer_cannot_request(self):
+        with self.assertRaises(AccessError):
+            self.env["jxc.purchase.request"].sudo(self.viewer).create({})
+
+    def test_bad_requests_are_refused(self):
+        empty = self.env["jxc.purchase.request"].create({})
+        with self.assertRaises(UserError):
+            empty.button_to_approve()
+        zero = self.env["jxc.purchase.request"].create({"line_ids": [(0, 0, {
+            "product_id": self.shirt.id, "uom_id": self.unit.id, "product_qty": 0})]})
+        with self.assertRaises(UserError):
+            zero.button_to_approve()
+        self.assertEqual(zero.state, "draft")
+
+    def test_approved_lines_become_orders_per_supplier(self):
+        first = self.request(self.purchaser, [(self.shirt, 10, 5.0, self.supplier),
+                                              (self.jeans, 4, 12.0, self.other_supplier)])
+        second = self.request(self.purchaser, [(self.shirt, 5, 5.0, self.supplier)])
+        (first | second).sudo(self.manager).button_approved()
+        wizard = self.env["jxc.purchase.request.make.order"].sudo(self.purchaser).with_context(
+            active_ids=(first | second).ids).create({"warehouse_id": self.wh_a.id})
+        action = wizard.action_create_orders()
+        orders = self.env["jxc.purchase.order"].search(action["domain"])
+        self.assertEqual(len(orders), 2)
+        by_supplier = {o.partner_id: o for o in orders}
+        textile = by_supplier[self.supplier]
+        self.assertEqual(sorted(textile.line_ids.mapped("product_qty")), [5, 10])
+        self.assertEqual(textile.line_ids.mapped("request_line_id"),
+                         (first | second).mapped("line_ids").filtered(lambda l: l.product_id == self.shirt))
+        self.assertEqual(by_supplier[self.other_supplier].line_ids.product_id, self.jeans)
+        self.assertEqual(textile.state, "draft")
+        self.assertEqual((first.state, second.state), ("done", "done"))
+        with self.assertRaises(UserError):
+            self.env["jxc.purchase.request.make.order"].with_context(active_ids=first.ids).create(
+                {"warehouse_id": self.wh_a.id}).action_create_orders()
+
+    def test_only_approved_requests_become_orders(self):
+        request = self.request(self.purchaser, [(self.shirt, 1, 5.0, self.supplier)])
+        wizard = self.env["jxc.purchase.request.make.order"].with_context(active_ids=request.ids).create(
+            {"warehouse_id": self.wh_a.id})
+        with self.assertRaises(UserError):
+            wizard.action_create_orders()
