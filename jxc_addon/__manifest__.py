@@ -37,6 +37,7 @@
         "views/jxc_purchase_order_views.xml",
         "wizards/jxc_purchase_request_make_order_views.xml",
         "views/jxc_purchase_request_views.xml",
+        "views/jxc_supplier_comparison_views.xml",
     ],
     "demo": [
         "demo/jxc_demo.xml",

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
@@ -179,6 +181,43 @@ class JxcPurchaseOrder(models.Model):
         return action
 
 
+    @api.model
+    def _jxc_create_demo_purchases(self):
+        """Demo history for the supplier comparison: orders received late or on time, some goods
+        rejected. Skipped on a company without the accounts that receipts post to."""
+        company = self.env.user.company_id
+        if not (company.jxc_grni_account_id and company.jxc_stock_valuation_account_id
+                and company.jxc_stock_journal_id):
+            return
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        warehouse = self.env.ref("jxc_addon.jxc_warehouse_gz_demo")
+        # supplier, product, quantity, price, ordered days ago, promised lead days, actual lead days, rejected
+        history = [
+            ("textile", "tshirt_white", 120, 18.5, 60, 7, 6, 0),
+            ("textile", "tshirt_white", 240, 18.0, 30, 7, 9, 6),
+            ("wool", "tshirt_white", 120, 19.2, 45, 10, 10, 0),
+            ("denim", "jeans_slim", 60, 76.0, 50, 7, 7, 2),
+            ("textile", "jeans_slim", 36, 79.5, 20, 5, 4, 0),
+            ("shoes", "sneakers", 100, 66.0, 40, 7, 12, 5),
+            ("accessories", "cap", 144, 19.0, 25, 7, 7, 0),
+        ]
+        for supplier, product, qty, price, ago, promised, actual, rejected in history:
+            product = self.env.ref("jxc_addon.product_%s_demo" % product).product_variant_id
+            ordered = today - timedelta(days=ago)
+            order = self.create({
+                "partner_id": self.env.ref("jxc_addon.res_partner_supplier_%s_demo" % supplier).id,
+                "warehouse_id": warehouse.id,
+                "date_order": fields.Date.to_string(ordered),
+                "date_expected": fields.Date.to_string(ordered + timedelta(days=promised)),
+                "line_ids": [(0, 0, {"product_id": product.id, "uom_id": product.uom_id.id,
+                                     "product_qty": qty, "price_unit": price})],
+            })
+            order.button_confirm()
+            receipt = self.env["jxc.stock.picking"].browse(order.action_receive()["res_id"])
+            receipt.line_ids.write({"quantity": qty - rejected, "rejected_qty": rejected})
+            receipt.date = fields.Date.to_string(ordered + timedelta(days=actual))
+            receipt.button_done()
+
 class JxcPurchaseOrderLine(models.Model):
     _name = "jxc.purchase.order.line"
     _description = "Purchase Order Line"
@@ -281,3 +320,4 @@ class JxcPurchaseOrderLine(models.Model):
             "account_id": self.order_id.company_id._jxc_get_setting("jxc_grni_account_id").id,
             "invoice_line_tax_ids": [(6, 0, self.tax_ids.ids)], "jxc_purchase_line_id": self.id,
         }
+
