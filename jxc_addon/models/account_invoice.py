@@ -65,15 +65,21 @@ class AccountInvoiceLine(models.Model):
         takes exactly what is left, so GRNI ends at zero."""
         purchase_line = self.jxc_purchase_line_id
         receipt_lines = purchase_line.receipt_line_ids.filtered(lambda l: l.picking_id.state == "done")
+        currency = self.company_id.currency_id
+        if self.invoice_id.type == "in_refund":
+            # Credited goods went back at their receipt cost: clear what the returns put on GRNI.
+            returns = receipt_lines.filtered(lambda l: l.picking_id.picking_type == "supplier_return")
+            returned_qty = sum(l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id) for l in returns)
+            qty = self.uom_id._compute_quantity(self.quantity, purchase_line.uom_id)
+            return currency.round(sum(returns.mapped("value")) * qty / returned_qty) if returned_qty else 0.0
         sign = {"receipt": 1, "supplier_return": -1}
         received_value = sum(sign.get(l.picking_id.picking_type, 0) * l.value for l in receipt_lines)
         received_qty = purchase_line.qty_received
         others = purchase_line.invoice_line_ids.filtered(
-            lambda l: l != self and l.invoice_id.state in ("open", "paid"))
+            lambda l: l != self and l.invoice_id.state in ("open", "paid") and l.invoice_id.type == "in_invoice")
         billed_before = sum(others.mapped("jxc_grni_amount"))
         qty = self.uom_id._compute_quantity(self.quantity, purchase_line.uom_id)
         qty_before = sum(l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id) for l in others)
-        currency = self.company_id.currency_id
         if received_qty and currency.round(qty_before + qty - received_qty) >= 0:
             return currency.round(received_value - billed_before)
         return currency.round(received_value * qty / received_qty) if received_qty else 0.0

@@ -175,6 +175,24 @@ class JxcPurchaseOrder(models.Model):
                 "view_mode": "form", "views": [(self.env.ref("account.invoice_supplier_form").id, "form")]}
 
     @api.multi
+    def action_create_refund(self):
+        """A supplier credit note for goods returned after they were billed."""
+        self.ensure_one()
+        lines = [(0, 0, vals) for vals in (l._prepare_refund_line() for l in self.line_ids) if vals]
+        if not lines:
+            raise UserError(_("No returned goods of %s are billed: there is nothing to credit.") % self.name)
+        journal = self.env["account.journal"].search(
+            [("type", "=", "purchase"), ("company_id", "=", self.company_id.id)], limit=1)
+        refund = self.env["account.invoice"].create({
+            "type": "in_refund", "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
+            "company_id": self.company_id.id, "journal_id": journal.id, "origin": self.name,
+            "invoice_line_ids": lines,
+        })
+        refund.compute_taxes()
+        return {"type": "ir.actions.act_window", "res_model": "account.invoice", "res_id": refund.id,
+                "view_mode": "form", "views": [(self.env.ref("account.invoice_supplier_form").id, "form")]}
+
+    @api.multi
     def action_view_receipts(self):
         action = self.env.ref("jxc_addon.jxc_stock_picking_action_receipt").read()[0]
         action["domain"] = [("purchase_id", "in", self.ids)]
@@ -310,8 +328,14 @@ class JxcPurchaseOrderLine(models.Model):
         return order.currency_id.with_context(date=date or fields.Date.context_today(self)).compute(
             price, order.company_id.currency_id, round=False)
 
-    def _prepare_bill_line(self):
-        to_bill = self.qty_received - self.qty_billed
+    def _prepare_refund_line(self):
+        to_credit = self.qty_billed - self.qty_received
+        if float_compare(to_credit, 0, precision_rounding=self.uom_id.rounding) <= 0:
+            return None
+        return dict(self._prepare_bill_line(to_credit))
+
+    def _prepare_bill_line(self, quantity=None):
+        to_bill = quantity if quantity is not None else self.qty_received - self.qty_billed
         if float_is_zero(to_bill, precision_rounding=self.uom_id.rounding) or to_bill < 0:
             return None
         return {

@@ -223,6 +223,34 @@ class JxcStockPicking(models.Model):
             action.update(views=[(False, "form")], res_id=moves.id)
         return action
 
+    @api.multi
+    def action_create_return(self):
+        """A draft return of what this receipt (delivery) brought in (sent out) and was not yet
+        returned; each line goes back at the cost its original line was posted with."""
+        self.ensure_one()
+        kinds = {"receipt": "supplier_return", "delivery": "customer_return"}
+        if self.state != "done" or self.picking_type not in kinds:
+            raise UserError(_("Only a validated receipt or delivery can be returned."))
+        returned = self.env["jxc.stock.picking.line"].search(
+            [("origin_line_id", "in", self.line_ids.ids), ("picking_id.state", "!=", "cancel")])
+        lines = []
+        for line in self.line_ids:
+            remaining = line.quantity - sum(returned.filtered(lambda r: r.origin_line_id == line).mapped(
+                lambda r: r.uom_id._compute_quantity(r.quantity, line.uom_id)))
+            if float_compare(remaining, 0, precision_rounding=line.uom_id.rounding) > 0:
+                lines.append((0, 0, {"product_id": line.product_id.id, "uom_id": line.uom_id.id,
+                                     "quantity": remaining, "origin_line_id": line.id,
+                                     "purchase_line_id": line.sudo().purchase_line_id.id}))
+        if not lines:
+            raise UserError(_("Everything on %s was already returned.") % self.name)
+        picking = self.create({
+            "picking_type": kinds[self.picking_type], "warehouse_id": self.warehouse_id.id,
+            "partner_id": self.partner_id.id, "company_id": self.company_id.id, "origin": self.name,
+            "purchase_id": self.sudo().purchase_id.id, "line_ids": lines,
+        })
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": picking.id,
+                "view_mode": "form", "views": [(False, "form")]}
+
     # ------------------------------------------------------------------ barcode
     def on_barcode_scanned(self, barcode):
         if self.state != "draft":

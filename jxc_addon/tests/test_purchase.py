@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from .common import StockCase
 
 
-class TestPurchaseFlow(StockCase):
+class PurchaseCase(StockCase):
 
     @classmethod
     def setUpClass(cls):
@@ -44,6 +44,9 @@ class TestPurchaseFlow(StockCase):
         grni = self.company.jxc_grni_account_id
         moves = order.picking_ids.mapped("move_id") | order.invoice_ids.mapped("move_id")
         return round(sum(moves.mapped("line_ids").filtered(lambda l: l.account_id == grni).mapped("balance")), 2)
+
+
+class TestPurchaseFlow(PurchaseCase):
 
     def test_partial_receipt_with_rejection_then_full_bill(self):
         order = self.order([(self.shirt, 10, 5.0), (self.jeans, 4, 12.5)])
@@ -109,3 +112,64 @@ class TestPurchaseFlow(StockCase):
         order.button_cancel()
         self.assertEqual(order.state, "cancel")
         self.assertEqual(self.env["jxc.stock.picking"].browse(action["res_id"]).state, "cancel")
+
+
+class TestSupplierComparison(StockCase):
+
+    def test_figures_from_orders_and_receipts(self):
+        Order = self.env["jxc.purchase.order"]
+        for qty, price, ordered, expected, received, rejected in (
+                (10, 5.0, "2026-01-01", "2026-01-05", "2026-01-04", 0),   # on time, 3 days
+                (30, 6.0, "2026-02-01", "2026-02-05", "2026-02-08", 2)):  # late, 7 days
+            order = Order.create({
+                "partner_id": self.supplier.id, "warehouse_id": self.wh_a.id,
+                "date_order": ordered, "date_expected": expected,
+                "line_ids": [(0, 0, {"product_id": self.shirt.id, "uom_id": self.unit.id,
+                                     "product_qty": qty, "price_unit": price})]})
+            order.button_confirm()
+            receipt = self.env["jxc.stock.picking"].browse(order.action_receive()["res_id"])
+            receipt.line_ids.write({"quantity": qty - rejected, "rejected_qty": rejected})
+            receipt.date = received
+            receipt.button_done()
+        row = self.env["jxc.supplier.comparison"].search(
+            [("product_id", "=", self.shirt.id), ("partner_id", "=", self.supplier.id)])
+        self.assertEqual(len(row), 1)
+        self.assertEqual(row.last_price, 6.0)
+        self.assertAlmostEqual(row.avg_price, (10 * 5.0 + 30 * 6.0) / 40)
+        self.assertEqual((row.order_line_count, row.receipt_count), (2, 2))
+        self.assertAlmostEqual(row.on_time_rate, 50.0)
+        self.assertAlmostEqual(row.quality_rate, 100.0 * 38 / 40)
+        self.assertAlmostEqual(row.lead_days, 5.0)
+
+    def test_demo_suppliers_are_compared(self):
+        tshirt = self.env.ref("jxc_addon.product_tshirt_white_demo").product_variant_id
+        rows = self.env["jxc.supplier.comparison"].search([("product_id", "=", tshirt.id)])
+        self.assertEqual(len(rows), 2, "two demo suppliers sell the white T-shirt")
+        self.assertTrue(all(rows.mapped("avg_price")) and all(rows.mapped("receipt_count")))
+
+
+class TestPurchaseReturn(PurchaseCase):
+
+    def test_return_after_bill_then_credit_note(self):
+        order = self.order([(self.shirt, 10, 5.0)])
+        self.receive(order, {})
+        self.picking("receipt", [(self.shirt, 10, 9.0)])  # average moves to 7.00
+        self.bill(order)
+        receipt = order.picking_ids
+        ret = self.env["jxc.stock.picking"].browse(receipt.action_create_return()["res_id"])
+        self.assertEqual((ret.picking_type, ret.origin, ret.line_ids.origin_line_id), ("supplier_return", receipt.name, receipt.line_ids))
+        ret.line_ids.quantity = 2
+        ret.button_done()
+        self.assertEqual(ret.ledger_ids.value, -10.0, "back at the receipt cost, not the 7.00 average")
+        self.assertEqual(order.line_ids.qty_received, 8)
+        self.assertEqual(self.move_lines(ret.move_id)[("220201", self.shirt, self.supplier)], 10.0)
+        refund = self.env["account.invoice"].browse(order.action_create_refund()["res_id"])
+        self.assertEqual((refund.type, refund.invoice_line_ids.quantity), ("in_refund", 2))
+        refund.action_invoice_open()
+        self.assertEqual(order.line_ids.qty_billed, 8)
+        self.assertEqual(self.grni_balance(order), 0.0)
+        with self.assertRaises(UserError):
+            order.action_create_refund()
+        second = self.env["jxc.stock.picking"].browse(receipt.action_create_return()["res_id"])
+        self.assertEqual(second.line_ids.quantity, 8, "what was not returned yet")
+
