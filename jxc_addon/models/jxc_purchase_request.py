@@ -7,7 +7,7 @@ REQUEST_STATES = [
     ("draft", "Draft"),
     ("to_approve", "To Approve"),
     ("approved", "Approved"),
-    ("rejected", "Rejected"),
+    ("rejected", "Refused"),
     ("done", "Done"),
 ]
 
