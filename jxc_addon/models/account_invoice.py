@@ -23,12 +23,36 @@ class AccountInvoice(models.Model):
             grni_in_bill_currency = company.currency_id.with_context(date=self.date_invoice).compute(
                 grni, self.currency_id)
             difference = self.currency_id.round(vals["price"] - grni_in_bill_currency)
+            vals["jxc_grni_company"] = grni
             if difference:
                 vals["price"] = grni_in_bill_currency
                 extra.append(dict(vals, price=difference, price_unit=difference, quantity=1,
                                   account_id=company._jxc_get_setting("jxc_price_diff_account_id").id,
-                                  tax_ids=[]))
+                                  tax_ids=[], jxc_grni_company=None, jxc_price_diff_for=line.id))
         return res + extra
+
+    @api.multi
+    def compute_invoice_totals(self, company_currency, invoice_move_lines):
+        """In a foreign currency, converting the GRNI part back may miss the receipt value by a
+        cent: put the GRNI line at exactly that value and the cent on the price difference."""
+        total, total_currency, lines = super().compute_invoice_totals(company_currency, invoice_move_lines)
+        sign = -1 if self.type in ("out_invoice", "in_refund") else 1
+        for line in list(lines):
+            grni = line.get("jxc_grni_company")
+            if grni is None:
+                continue
+            delta = company_currency.round(sign * grni - line["price"])
+            if company_currency.is_zero(delta):
+                continue
+            line["price"] += delta
+            diff_line = next((l for l in lines if l.get("jxc_price_diff_for") == line.get("invl_id")), None)
+            if diff_line:
+                diff_line["price"] -= delta
+            else:
+                lines.append(dict(line, price=-delta, amount_currency=0.0, jxc_grni_company=None,
+                                  account_id=self.company_id._jxc_get_setting("jxc_price_diff_account_id").id,
+                                  tax_ids=[]))
+        return total, total_currency, lines
 
     @api.multi
     def invoice_validate(self):

@@ -173,3 +173,32 @@ class TestPurchaseReturn(PurchaseCase):
         second = self.env["jxc.stock.picking"].browse(receipt.action_create_return()["res_id"])
         self.assertEqual(second.line_ids.quantity, 8, "what was not returned yet")
 
+
+
+class TestPurchaseForeignCurrency(PurchaseCase):
+
+    def test_usd_order_valued_at_receipt_rate_billed_at_bill_rate(self):
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        Rate = self.env["res.currency.rate"]
+        cny = self.company.currency_id
+        Rate.search([("currency_id", "in", (usd | cny).ids)]).unlink()
+        # Odoo rates are per unit of a common base; CNY at 1 makes them USD per CNY: 1 USD = 1 / rate CNY
+        Rate.create({"currency_id": cny.id, "name": "2026-01-01", "rate": 1.0, "company_id": self.company.id})
+        Rate.create({"currency_id": usd.id, "name": "2026-03-01", "rate": 1 / 7.0, "company_id": self.company.id})
+        Rate.create({"currency_id": usd.id, "name": "2026-03-10", "rate": 1 / 7.3, "company_id": self.company.id})
+        order = self.order([(self.shirt, 3, 1.11)], confirm=False)
+        order.currency_id = usd
+        order.button_confirm()
+        receipt = self.env["jxc.stock.picking"].browse(order.action_receive()["res_id"])
+        receipt.date = "2026-03-05"
+        receipt.button_done()
+        self.assertEqual(receipt.ledger_ids.value, 23.31, "3 x 1.11 USD at 7.0")
+        invoice = self.env["account.invoice"].browse(order.action_create_bill()["res_id"])
+        invoice.date_invoice = "2026-03-12"
+        invoice.action_invoice_open()
+        lines = self.move_lines(invoice.move_id)
+        self.assertEqual(lines[("220201", self.shirt, self.supplier)], 23.31)
+        self.assertEqual(lines[("1404", self.shirt, self.supplier)], round(3.33 * 7.3 - 23.31, 2),
+                         "the exchange difference goes with the price difference")
+        self.assertEqual(self.grni_balance(order), 0.0)
