@@ -204,6 +204,8 @@ class JxcPurchaseOrder(models.Model):
         """Demo history for the supplier comparison: orders received late or on time, some goods
         rejected. Skipped on a company without the accounts that receipts post to."""
         company = self.env.user.company_id
+        # Demo data loads before the install hook configures the accounts: do it now.
+        company._jxc_apply_chart_defaults()
         if not (company.jxc_grni_account_id and company.jxc_stock_valuation_account_id
                 and company.jxc_stock_journal_id):
             return
