@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 
 class AccountInvoice(models.Model):
@@ -53,6 +55,28 @@ class AccountInvoice(models.Model):
                                   account_id=self.company_id._jxc_get_setting("jxc_price_diff_account_id").id,
                                   tax_ids=[]))
         return total, total_currency, lines
+
+    @api.multi
+    def action_invoice_open(self):
+        self._jxc_check_billed_quantities()
+        return super().action_invoice_open()
+
+    def _jxc_check_billed_quantities(self):
+        """A vendor bill never bills more than was received (nor credits more than was returned)."""
+        for line in self.filtered(lambda i: i.type == "in_invoice").mapped("invoice_line_ids"):
+            purchase_line = line.jxc_purchase_line_id
+            if not purchase_line:
+                continue
+            others = purchase_line.invoice_line_ids.filtered(
+                lambda l: l != line and l.invoice_id.state in ("open", "paid"))
+            billed = sum((-1 if l.invoice_id.type == "in_refund" else 1) *
+                         l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id) for l in others)
+            billed += line.uom_id._compute_quantity(line.quantity, purchase_line.uom_id)
+            if float_compare(billed, purchase_line.qty_received, precision_rounding=purchase_line.uom_id.rounding) > 0:
+                raise UserError(_(
+                    "%s: %s %s would be billed but only %s were received on %s.") % (
+                    line.product_id.display_name, billed, purchase_line.uom_id.name,
+                    purchase_line.qty_received, purchase_line.order_id.name))
 
     @api.multi
     def invoice_validate(self):

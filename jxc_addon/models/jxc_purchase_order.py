@@ -145,7 +145,8 @@ class JxcPurchaseOrder(models.Model):
         lines = [(0, 0, vals) for vals in (l._prepare_receipt_line() for l in self.line_ids) if vals]
         if not lines:
             raise UserError(_("Everything on %s has been received.") % self.name)
-        picking = self.env["jxc.stock.picking"].create(self._prepare_receipt(lines))
+        # Purchasers prepare the draft receipt; validating it stays with the warehouse keeper.
+        picking = self.env["jxc.stock.picking"].sudo().create(self._prepare_receipt(lines))
         return self._action_open_picking(picking)
 
     def _prepare_receipt(self, lines):
@@ -249,11 +250,13 @@ class JxcPurchaseOrderLine(models.Model):
     currency_id = fields.Many2one(related="order_id.currency_id", readonly=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, readonly=True)
     partner_id = fields.Many2one(related="order_id.partner_id", store=True, readonly=True)
+    date_order = fields.Date(related="order_id.date_order", store=True, readonly=True)
     product_id = fields.Many2one("product.product", required=True, domain=[("purchase_ok", "=", True)])
     name = fields.Char("Description")
     uom_id = fields.Many2one("product.uom", "Unit", required=True)
     product_qty = fields.Float("Quantity", digits=dp.get_precision("Product Unit of Measure"), required=True, default=1.0)
-    price_unit = fields.Float("Unit Price", digits=dp.get_precision("Product Price"), required=True)
+    price_unit = fields.Float("Unit Price", digits=dp.get_precision("Product Price"), required=True,
+                              group_operator="avg")
     tax_ids = fields.Many2many("account.tax", string="Taxes",
                                domain=[("type_tax_use", "=", "purchase")])
     price_subtotal = fields.Monetary(compute="_compute_amount", store=True)

@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .common import StockCase
 
@@ -41,6 +41,7 @@ class PurchaseCase(StockCase):
         return invoice
 
     def grni_balance(self, order):
+        order = order.sudo()
         grni = self.company.jxc_grni_account_id
         moves = order.picking_ids.mapped("move_id") | order.invoice_ids.mapped("move_id")
         return round(sum(moves.mapped("line_ids").filtered(lambda l: l.account_id == grni).mapped("balance")), 2)
@@ -146,6 +147,51 @@ class TestSupplierComparison(StockCase):
         rows = self.env["jxc.supplier.comparison"].search([("product_id", "=", tshirt.id)])
         self.assertEqual(len(rows), 2, "two demo suppliers sell the white T-shirt")
         self.assertTrue(all(rows.mapped("avg_price")) and all(rows.mapped("receipt_count")))
+
+
+class TestPurchaseBilling(PurchaseCase):
+
+    def test_bill_above_received_is_refused(self):
+        order = self.order([(self.shirt, 10, 5.0)])
+        self.receive(order, {self.shirt: (4, 0)})
+        invoice = self.env["account.invoice"].browse(order.action_create_bill()["res_id"])
+        invoice.invoice_line_ids.quantity = 6
+        with self.assertRaises(UserError) as caught:
+            invoice.action_invoice_open()
+        self.assertIn("only 4.0 were received", caught.exception.name)
+        self.assertEqual(invoice.state, "draft")
+        self.assertFalse(invoice.move_id)
+
+    def test_accountant_bills_and_pays_purchaser_cannot_bill(self):
+        users = self.env["res.users"].with_context(no_reset_password=True)
+        accountant = users.create({"name": "A", "login": "t_po_accountant", "email": "a@example.com",
+                                   "groups_id": [(6, 0, [self.env.ref("jxc_addon.group_jxc_accountant").id])]})
+        purchaser = users.create({"name": "P", "login": "t_po_purchaser", "email": "p@example.com",
+                                  "groups_id": [(6, 0, [self.env.ref("jxc_addon.group_jxc_purchaser").id])]})
+        keeper = users.create({"name": "K", "login": "t_po_keeper", "email": "k@example.com",
+                               "groups_id": [(6, 0, [self.env.ref("jxc_addon.group_jxc_keeper").id])]})
+        order = self.env["jxc.purchase.order"].sudo(purchaser).create({
+            "partner_id": self.supplier.id, "warehouse_id": self.wh_a.id,
+            "line_ids": [(0, 0, {"product_id": self.shirt.id, "uom_id": self.unit.id, "product_qty": 5,
+                                 "price_unit": 8.0})]})
+        order.button_confirm()
+        with self.assertRaises(AccessError):
+            self.env["jxc.purchase.order"].sudo(keeper).create({"partner_id": self.supplier.id,
+                                                                 "warehouse_id": self.wh_a.id})
+        receipt = self.env["jxc.stock.picking"].browse(order.action_receive()["res_id"])
+        receipt.sudo(keeper).button_done()
+        with self.assertRaises(AccessError):
+            order.sudo(purchaser).action_create_bill()
+        invoice = self.env["account.invoice"].browse(order.sudo(accountant).action_create_bill()["res_id"])
+        invoice.sudo(accountant).action_invoice_open()
+        journal = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
+        payment = self.env["account.payment"].sudo(accountant).create({
+            "payment_type": "outbound", "partner_type": "supplier", "partner_id": self.supplier.id,
+            "amount": invoice.amount_total, "journal_id": journal.id, "invoice_ids": [(6, 0, invoice.ids)],
+            "payment_method_id": self.env.ref("account.account_payment_method_manual_out").id})
+        payment.post()
+        self.assertEqual(invoice.state, "paid")
+        self.assertEqual(self.grni_balance(order), 0.0)
 
 
 class TestPurchaseReturn(PurchaseCase):
