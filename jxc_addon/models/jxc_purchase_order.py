@@ -50,9 +50,12 @@ class JxcPurchaseOrder(models.Model):
     invoice_ids = fields.Many2many("account.invoice", compute="_compute_invoices", string="Bills")
     picking_count = fields.Integer(compute="_compute_counts")
     invoice_count = fields.Integer(compute="_compute_invoices")
-    amount_untaxed = fields.Monetary("Untaxed", compute="_compute_amounts", store=True)
-    amount_tax = fields.Monetary("Taxes", compute="_compute_amounts", store=True)
-    amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True)
+    amount_untaxed = fields.Monetary("Untaxed", compute="_compute_amounts", store=True,
+        groups="jxc_addon.group_jxc_price", compute_sudo=True)
+    amount_tax = fields.Monetary("Taxes", compute="_compute_amounts", store=True,
+        groups="jxc_addon.group_jxc_price", compute_sudo=True)
+    amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True,
+        groups="jxc_addon.group_jxc_price", compute_sudo=True)
     receipt_status = fields.Selection(RECEIPT_STATUSES, compute="_compute_statuses", store=True)
     billing_status = fields.Selection(BILLING_STATUSES, compute="_compute_statuses", store=True)
     note = fields.Text()
@@ -256,11 +259,14 @@ class JxcPurchaseOrderLine(models.Model):
     uom_id = fields.Many2one("product.uom", "Unit", required=True)
     product_qty = fields.Float("Quantity", digits=dp.get_precision("Product Unit of Measure"), required=True, default=1.0)
     price_unit = fields.Float("Unit Price", digits=dp.get_precision("Product Price"), required=True,
-                              group_operator="avg")
+                              group_operator="avg",
+        groups="jxc_addon.group_jxc_price")
     tax_ids = fields.Many2many("account.tax", string="Taxes",
                                domain=[("type_tax_use", "=", "purchase")])
-    price_subtotal = fields.Monetary(compute="_compute_amount", store=True)
-    price_tax = fields.Monetary(compute="_compute_amount", store=True)
+    price_subtotal = fields.Monetary(compute="_compute_amount", store=True,
+        groups="jxc_addon.group_jxc_price", compute_sudo=True)
+    price_tax = fields.Monetary(compute="_compute_amount", store=True,
+        groups="jxc_addon.group_jxc_price", compute_sudo=True)
     qty_received = fields.Float("Received", compute="_compute_quantities", store=True,
                                 digits=dp.get_precision("Product Unit of Measure"))
     qty_rejected = fields.Float("Rejected", compute="_compute_quantities", store=True,

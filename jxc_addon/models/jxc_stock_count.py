@@ -40,9 +40,10 @@ class JxcStockCount(models.Model):
     line_ids = fields.One2many("jxc.stock.count.line", "count_id", "Lines", copy=False, readonly=True,
                                states={"counting": [("readonly", False)]})
     picking_id = fields.Many2one("jxc.stock.picking", "Posted Document", readonly=True, copy=False)
-    total_difference_value = fields.Monetary(compute="_compute_totals", string="Difference Value")
+    total_difference_value = fields.Monetary(compute="_compute_totals", string="Difference Value",
+        groups="jxc_addon.group_jxc_price", compute_sudo=True)
     needs_approval = fields.Boolean(compute="_compute_totals",
-                                    help="The differences are worth more than the approval threshold.")
+                                    help="The differences are worth more than the approval threshold.", compute_sudo=True)
 
     @api.depends("line_ids.difference_qty", "line_ids.unit_cost")
     def _compute_totals(self):
@@ -155,7 +156,9 @@ class JxcStockCount(models.Model):
                 for p in products]
 
     def _refresh_costs(self):
-        """Value the differences at the current moving average of the cost pool."""
+        """Value the differences at the current moving average of the cost pool (costs are
+        read and written for the counting keeper, who may not be allowed to see them)."""
+        self = self.sudo()
         per_warehouse = self.company_id.jxc_cost_scope == "warehouse"
         for line in self.line_ids:
             domain = [("product_id", "=", line.product_id.id), ("company_id", "=", self.company_id.id)]
@@ -190,9 +193,11 @@ class JxcStockCountLine(models.Model):
     system_qty = fields.Float("System Quantity", digits=dp.get_precision("Product Unit of Measure"), readonly=True)
     counted_qty = fields.Float("Counted Quantity", digits=dp.get_precision("Product Unit of Measure"))
     difference_qty = fields.Float("Difference", compute="_compute_difference", store=True,
-                                  digits=dp.get_precision("Product Unit of Measure"))
-    unit_cost = fields.Float(digits=dp.get_precision("Product Price"), readonly=True)
-    difference_value = fields.Monetary(compute="_compute_difference", store=True)
+                                  digits=dp.get_precision("Product Unit of Measure"), compute_sudo=True)
+    unit_cost = fields.Float(digits=dp.get_precision("Product Price"), readonly=True,
+        groups="jxc_addon.group_jxc_price")
+    difference_value = fields.Monetary(compute="_compute_difference", store=True,
+        groups="jxc_addon.group_jxc_price", compute_sudo=True)
 
     _sql_constraints = [
         ("count_product_uniq", "unique(count_id, product_id)", "Each product is counted on one line."),

@@ -36,10 +36,13 @@ class JxcStockLedger(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
     quantity = fields.Float(digits=dp.get_precision("Product Unit of Measure"), readonly=True)
-    unit_cost = fields.Float(digits=dp.get_precision("Product Price"), readonly=True)
-    value = fields.Monetary(readonly=True)
+    unit_cost = fields.Float(digits=dp.get_precision("Product Price"), readonly=True,
+        groups="jxc_addon.group_jxc_price")
+    value = fields.Monetary(readonly=True,
+        groups="jxc_addon.group_jxc_price")
     balance_qty = fields.Float("Balance Quantity", digits=dp.get_precision("Product Unit of Measure"), readonly=True, group_operator=False)
-    balance_value = fields.Monetary("Balance Value", readonly=True, group_operator=False)
+    balance_value = fields.Monetary("Balance Value", readonly=True, group_operator=False,
+        groups="jxc_addon.group_jxc_price")
     move_id = fields.Many2one("account.move", "Journal Entry", readonly=True, ondelete="restrict")
     reversed_id = fields.Many2one("jxc.stock.ledger", "Reverses", readonly=True, ondelete="restrict")
     user_id = fields.Many2one("res.users", readonly=True)

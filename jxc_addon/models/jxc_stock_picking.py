@@ -83,7 +83,8 @@ class JxcStockPicking(models.Model):
     ledger_count = fields.Integer(compute="_compute_ledger_count")
     move_id = fields.Many2one("account.move", "Journal Entry", readonly=True, copy=False)
     reversal_move_id = fields.Many2one("account.move", "Reversal Entry", readonly=True, copy=False)
-    amount_total = fields.Monetary("Value", compute="_compute_amount_total", store=True)
+    amount_total = fields.Monetary("Value", compute="_compute_amount_total", store=True,
+        groups="jxc_addon.group_jxc_price", compute_sudo=True)
     purchase_id = fields.Many2one("jxc.purchase.order", "Purchase Order", readonly=True, index=True, copy=False,
                                   groups="jxc_addon.group_jxc_purchaser,jxc_addon.group_jxc_keeper,jxc_addon.group_jxc_accountant")
     done_date = fields.Datetime("Validated on", readonly=True, copy=False)
@@ -358,7 +359,8 @@ class JxcStockPicking(models.Model):
         products = self.env["product.product"].browse([l["product_id"] for l in lines])
         round_money = self.currency_id.round
         partner_id = self.partner_id.commercial_partner_id.id or None
-        purchase_lines = self.env["jxc.purchase.order.line"].browse(
+        # Blind receiving: keepers who may not see prices still post at the order price.
+        purchase_lines = self.env["jxc.purchase.order.line"].sudo().browse(
             [l["purchase_line_id"] for l in lines if l["purchase_line_id"]])
         movements = []
         for line, product in zip(lines, products):
@@ -558,11 +560,14 @@ class JxcStockPickingLine(models.Model):
         digits=dp.get_precision("Product Unit of Measure"))
     unit_cost = fields.Float(
         digits=dp.get_precision("Product Price"),
-        help="Cost per unit of the line, for receipts, other ins and opening balances.")
+        help="Cost per unit of the line, for receipts, other ins and opening balances.",
+        groups="jxc_addon.group_jxc_price")
     posted_unit_cost = fields.Float(
         "Posted Unit Cost", digits=dp.get_precision("Product Price"), readonly=True, copy=False,
-        help="Cost per product unit actually posted (the moving average for goods going out).")
-    value = fields.Monetary(readonly=True, copy=False)
+        help="Cost per product unit actually posted (the moving average for goods going out).",
+        groups="jxc_addon.group_jxc_price")
+    value = fields.Monetary(readonly=True, copy=False,
+        groups="jxc_addon.group_jxc_price")
     origin_line_id = fields.Many2one(
         "jxc.stock.picking.line", "Returned Line", index=True,
         help="The receipt or delivery line this return takes back: its cost is reused.")

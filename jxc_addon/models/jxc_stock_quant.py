@@ -23,10 +23,12 @@ class JxcStockQuant(models.Model):
     quantity = fields.Float("On Hand", digits=dp.get_precision("Product Unit of Measure"), readonly=True)
     reserved_quantity = fields.Float("Reserved", digits=dp.get_precision("Product Unit of Measure"), readonly=True)
     available_quantity = fields.Float("Available", digits=dp.get_precision("Product Unit of Measure"), readonly=True)
-    value = fields.Monetary(readonly=True, group_operator="sum")
+    value = fields.Monetary(readonly=True, group_operator="sum",
+        groups="jxc_addon.group_jxc_price")
     unit_cost = fields.Float(
         "Average Cost", digits=dp.get_precision("Product Price"), readonly=True, group_operator="avg",
-        help="Moving average unit cost of the cost pool (company or warehouse) after the last posting.")
+        help="Moving average unit cost of the cost pool (company or warehouse) after the last posting.",
+        groups="jxc_addon.group_jxc_price")
 
     _sql_constraints = [
         ("product_warehouse_uniq", "unique(product_id, warehouse_id)",

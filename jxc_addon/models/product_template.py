@@ -38,7 +38,7 @@ class ProductTemplate(models.Model):
 
     jxc_qty_available = fields.Float(
         "On Hand", compute="_compute_jxc_stock", digits=dp.get_precision("Product Unit of Measure"))
-    jxc_stock_value = fields.Float("Stock Value", compute="_compute_jxc_stock")
+    jxc_stock_value = fields.Float("Stock Value", compute="_compute_jxc_stock", groups="jxc_addon.group_jxc_price")
 
     @api.multi
     def _compute_jxc_stock(self):

@@ -248,3 +248,42 @@ class TestPurchaseForeignCurrency(PurchaseCase):
         self.assertEqual(lines[("1404", self.shirt, self.supplier)], round(3.33 * 7.3 - 23.31, 2),
                          "the exchange difference goes with the price difference")
         self.assertEqual(self.grni_balance(order), 0.0)
+
+
+class TestPriceVisibility(PurchaseCase):
+
+    def test_salesman_never_and_keeper_optionally_sees_prices(self):
+        users = self.env["res.users"].with_context(no_reset_password=True)
+
+        def make(login, *groups):
+            return users.create({"name": login, "login": "t_price_" + login, "email": login + "@example.com",
+                                 "groups_id": [(6, 0, [self.env.ref("jxc_addon." + g).id for g in groups])]})
+        salesman = make("salesman", "group_jxc_salesman")
+        keeper = make("keeper", "group_jxc_keeper")
+        boss = make("boss", "group_jxc_manager")
+        order = self.order([(self.shirt, 4, 7.0)])
+        receipt = self.env["jxc.stock.picking"].browse(order.action_receive()["res_id"])
+        line = receipt.line_ids
+        self.assertEqual(line.sudo(keeper).read(["unit_cost"])[0]["unit_cost"], 7.0)
+        with self.assertRaises(AccessError):
+            line.sudo(salesman).read(["unit_cost"])
+        with self.assertRaises(AccessError):
+            self.env["jxc.stock.ledger"].sudo(salesman).search_read([], ["value"])
+        form = self.env["jxc.purchase.order"].sudo(keeper).fields_view_get(view_type="form")["arch"]
+        self.assertIn('name="amount_total"', form)
+        form = self.env["jxc.purchase.order"].sudo(salesman).fields_view_get(view_type="form")["arch"]
+        self.assertNotIn('name="amount_total"', form)
+
+        settings = self.env["res.config.settings"].create({"group_jxc_keeper_sees_prices": False})
+        settings.execute()
+        self.env["res.users"].invalidate_cache()
+        with self.assertRaises(AccessError):
+            line.sudo(keeper).read(["unit_cost"])
+        picking_form = self.env["jxc.stock.picking"].sudo(keeper).fields_view_get(view_type="form")["arch"]
+        self.assertNotIn('name="unit_cost"', picking_form)
+        # Receiving blind still values the stock at the order price.
+        line.sudo(keeper).write({"quantity": 4})
+        receipt.sudo(keeper).button_done()
+        self.assertQuant(self.shirt, 4, 28.0)
+        self.assertTrue(boss.has_group("jxc_addon.group_jxc_price"), "managers keep the prices")
+        self.assertFalse(keeper.has_group("jxc_addon.group_jxc_price"))
