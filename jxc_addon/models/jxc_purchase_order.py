@@ -271,6 +271,8 @@ class JxcPurchaseOrderLine(models.Model):
                                 digits=dp.get_precision("Product Unit of Measure"))
     qty_rejected = fields.Float("Rejected", compute="_compute_quantities", store=True,
                                 digits=dp.get_precision("Product Unit of Measure"))
+    qty_returned = fields.Float("Returned", compute="_compute_quantities", store=True,
+                                digits=dp.get_precision("Product Unit of Measure"))
     qty_billed = fields.Float("Billed", compute="_compute_billed", store=True,
                               digits=dp.get_precision("Product Unit of Measure"))
     receipt_line_ids = fields.One2many("jxc.stock.picking.line", "purchase_line_id", readonly=True)
@@ -293,6 +295,8 @@ class JxcPurchaseOrderLine(models.Model):
             line.qty_received = sum(sign.get(l.picking_id.picking_type, 0) *
                                     l.uom_id._compute_quantity(l.quantity, line.uom_id) for l in done)
             line.qty_rejected = sum(l.uom_id._compute_quantity(l.rejected_qty, line.uom_id) for l in done)
+            line.qty_returned = sum(l.uom_id._compute_quantity(l.quantity, line.uom_id) for l in done
+                                    if l.picking_id.picking_type == "supplier_return")
 
     @api.depends("invoice_line_ids.quantity", "invoice_line_ids.invoice_id.state")
     def _compute_billed(self):
