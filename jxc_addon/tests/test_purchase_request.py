@@ -90,3 +90,35 @@ class TestPurchaseRequest(StockCase):
             {"warehouse_id": self.wh_a.id})
         with self.assertRaises(UserError):
             wizard.action_create_orders()
+
+    def test_request_to_payment(self):
+        """The whole purchasing day: request, approval, order, partial receipt with rejection,
+        bill, payment; the ledger, the books and GRNI agree at each step."""
+        request = self.request(self.purchaser, [(self.shirt, 12, 5.0, self.supplier)])
+        request.sudo(self.manager).button_approved()
+        action = self.env["jxc.purchase.request.make.order"].with_context(active_ids=request.ids).create(
+            {"warehouse_id": self.wh_a.id}).action_create_orders()
+        order = self.env["jxc.purchase.order"].search(action["domain"])
+        order.button_confirm()
+        receipt = self.env["jxc.stock.picking"].browse(order.action_receive()["res_id"])
+        receipt.line_ids.write({"quantity": 8, "rejected_qty": 1})
+        receipt.button_done()
+        self.assertEqual([(r.quantity, r.unit_cost, r.value) for r in receipt.ledger_ids], [(8, 5.0, 40.0)])
+        self.assertEqual(self.move_lines(receipt.move_id), {
+            ("1405", self.shirt, self.supplier): 40.0, ("220201", self.shirt, self.supplier): -40.0})
+        self.assertEqual((order.receipt_status, order.line_ids.qty_rejected), ("partial", 1))
+        self.env.user.groups_id |= self.env.ref("account.group_account_invoice")
+        invoice = self.env["account.invoice"].browse(order.action_create_bill()["res_id"])
+        invoice.action_invoice_open()
+        self.assertEqual(invoice.amount_untaxed, 40.0, "8 accepted shirts; the input VAT goes to its own account")
+        journal = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
+        payment = self.env["account.payment"].create({
+            "payment_type": "outbound", "partner_type": "supplier", "partner_id": self.supplier.id,
+            "amount": invoice.amount_total, "journal_id": journal.id, "invoice_ids": [(6, 0, invoice.ids)],
+            "payment_method_id": self.env.ref("account.account_payment_method_manual_out").id})
+        payment.post()
+        self.assertEqual(invoice.state, "paid")
+        grni = self.company.jxc_grni_account_id
+        grni_lines = (receipt.move_id | invoice.move_id).mapped("line_ids").filtered(lambda l: l.account_id == grni)
+        self.assertEqual(round(sum(grni_lines.mapped("balance")), 2), 0.0)
+        self.assertTrue(all(grni_lines.mapped("reconciled")))
