@@ -179,6 +179,21 @@ class JxcPurchaseOrder(models.Model):
                 "view_mode": "form", "views": [(self.env.ref("account.invoice_supplier_form").id, "form")]}
 
     @api.multi
+    def action_create_return(self):
+        """A draft supplier return of everything received on this order and not yet returned."""
+        self.ensure_one()
+        receipts = self.picking_ids.filtered(lambda p: p.state == "done" and p.picking_type == "receipt")
+        lines = receipts._prepare_return_lines()
+        if not lines:
+            raise UserError(_("Nothing received on %s is left to return.") % self.name)
+        picking = self.env["jxc.stock.picking"].sudo().create({
+            "picking_type": "supplier_return", "warehouse_id": self.warehouse_id.id,
+            "partner_id": self.partner_id.id, "company_id": self.company_id.id, "origin": self.name,
+            "purchase_id": self.id, "line_ids": [(0, 0, vals) for vals in lines],
+        })
+        return self._action_open_picking(picking)
+
+    @api.multi
     def action_create_refund(self):
         """A supplier credit note for goods returned after they were billed."""
         self.ensure_one()

@@ -232,16 +232,7 @@ class JxcStockPicking(models.Model):
         kinds = {"receipt": "supplier_return", "delivery": "customer_return"}
         if self.state != "done" or self.picking_type not in kinds:
             raise UserError(_("Only a validated receipt or delivery can be returned."))
-        returned = self.env["jxc.stock.picking.line"].search(
-            [("origin_line_id", "in", self.line_ids.ids), ("picking_id.state", "!=", "cancel")])
-        lines = []
-        for line in self.line_ids:
-            remaining = line.quantity - sum(returned.filtered(lambda r: r.origin_line_id == line).mapped(
-                lambda r: r.uom_id._compute_quantity(r.quantity, line.uom_id)))
-            if float_compare(remaining, 0, precision_rounding=line.uom_id.rounding) > 0:
-                lines.append((0, 0, {"product_id": line.product_id.id, "uom_id": line.uom_id.id,
-                                     "quantity": remaining, "origin_line_id": line.id,
-                                     "purchase_line_id": line.sudo().purchase_line_id.id}))
+        lines = [(0, 0, vals) for vals in self._prepare_return_lines()]
         if not lines:
             raise UserError(_("Everything on %s was already returned.") % self.name)
         picking = self.create({
@@ -251,6 +242,20 @@ class JxcStockPicking(models.Model):
         })
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": picking.id,
                 "view_mode": "form", "views": [(False, "form")]}
+
+    def _prepare_return_lines(self):
+        """Lines taking back what each line of these documents moved and was not returned yet."""
+        returned = self.env["jxc.stock.picking.line"].search(
+            [("origin_line_id", "in", self.mapped("line_ids").ids), ("picking_id.state", "!=", "cancel")])
+        lines = []
+        for line in self.mapped("line_ids"):
+            remaining = line.quantity - sum(returned.filtered(lambda r: r.origin_line_id == line).mapped(
+                lambda r: r.uom_id._compute_quantity(r.quantity, line.uom_id)))
+            if float_compare(remaining, 0, precision_rounding=line.uom_id.rounding) > 0:
+                lines.append({"product_id": line.product_id.id, "uom_id": line.uom_id.id,
+                              "quantity": remaining, "origin_line_id": line.id,
+                              "purchase_line_id": line.sudo().purchase_line_id.id})
+        return lines
 
     # ------------------------------------------------------------------ barcode
     def on_barcode_scanned(self, barcode):

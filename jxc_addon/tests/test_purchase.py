@@ -218,6 +218,10 @@ class TestPurchaseReturn(PurchaseCase):
             order.action_create_refund()
         second = self.env["jxc.stock.picking"].browse(receipt.action_create_return()["res_id"])
         self.assertEqual(second.line_ids.quantity, 8, "what was not returned yet")
+        second.button_cancel()
+        from_order = self.env["jxc.stock.picking"].browse(order.action_create_return()["res_id"])
+        self.assertEqual((from_order.picking_type, from_order.purchase_id, from_order.line_ids.quantity),
+                         ("supplier_return", order, 8))
 
 
 
