@@ -167,16 +167,7 @@ class JxcPurchaseOrder(models.Model):
         lines = [(0, 0, vals) for vals in (l._prepare_bill_line() for l in self.line_ids) if vals]
         if not lines:
             raise UserError(_("Nothing received on %s is left to bill.") % self.name)
-        journal = self.env["account.journal"].search(
-            [("type", "=", "purchase"), ("company_id", "=", self.company_id.id)], limit=1)
-        invoice = self.env["account.invoice"].create({
-            "type": "in_invoice", "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
-            "company_id": self.company_id.id, "journal_id": journal.id, "origin": self.name,
-            "payment_term_id": self.payment_term_id.id, "invoice_line_ids": lines,
-        })
-        invoice.compute_taxes()
-        return {"type": "ir.actions.act_window", "res_model": "account.invoice", "res_id": invoice.id,
-                "view_mode": "form", "views": [(self.env.ref("account.invoice_supplier_form").id, "form")]}
+        return self._create_vendor_document("in_invoice", lines)
 
     @api.multi
     def action_create_return(self):
@@ -200,15 +191,18 @@ class JxcPurchaseOrder(models.Model):
         lines = [(0, 0, vals) for vals in (l._prepare_refund_line() for l in self.line_ids) if vals]
         if not lines:
             raise UserError(_("No returned goods of %s are billed: there is nothing to credit.") % self.name)
+        return self._create_vendor_document("in_refund", lines)
+
+    def _create_vendor_document(self, invoice_type, lines):
         journal = self.env["account.journal"].search(
             [("type", "=", "purchase"), ("company_id", "=", self.company_id.id)], limit=1)
-        refund = self.env["account.invoice"].create({
-            "type": "in_refund", "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
+        invoice = self.env["account.invoice"].create({
+            "type": invoice_type, "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
             "company_id": self.company_id.id, "journal_id": journal.id, "origin": self.name,
-            "invoice_line_ids": lines,
+            "payment_term_id": self.payment_term_id.id, "invoice_line_ids": lines,
         })
-        refund.compute_taxes()
-        return {"type": "ir.actions.act_window", "res_model": "account.invoice", "res_id": refund.id,
+        invoice.compute_taxes()
+        return {"type": "ir.actions.act_window", "res_model": "account.invoice", "res_id": invoice.id,
                 "view_mode": "form", "views": [(self.env.ref("account.invoice_supplier_form").id, "form")]}
 
     @api.multi
@@ -256,6 +250,7 @@ class JxcPurchaseOrder(models.Model):
             receipt.line_ids.write({"quantity": qty - rejected, "rejected_qty": rejected})
             receipt.date = fields.Date.to_string(ordered + timedelta(days=actual))
             receipt.button_done()
+
 
 class JxcPurchaseOrderLine(models.Model):
     _name = "jxc.purchase.order.line"
