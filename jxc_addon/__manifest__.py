@@ -38,6 +38,7 @@
         "wizards/jxc_purchase_request_make_order_views.xml",
         "views/jxc_purchase_request_views.xml",
         "views/jxc_supplier_comparison_views.xml",
+        "views/jxc_sale_order_views.xml",
     ],
     "demo": [
         "demo/jxc_demo.xml",

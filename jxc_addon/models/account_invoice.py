@@ -105,6 +105,8 @@ class AccountInvoiceLine(models.Model):
 
     jxc_purchase_line_id = fields.Many2one("jxc.purchase.order.line", "Purchase Order Line", index=True,
                                            readonly=True, copy=False)
+    jxc_sale_line_id = fields.Many2one("jxc.sale.order.line", "Sales Order Line", index=True,
+                                       readonly=True, copy=False)
     jxc_grni_amount = fields.Monetary("GRNI Amount", currency_field="company_currency_id", readonly=True, copy=False,
                                       help="Value of the billed goods at their receipt cost, cleared from GRNI.")
 

@@ -87,6 +87,13 @@ class JxcStockPicking(models.Model):
         groups="jxc_addon.group_jxc_price", compute_sudo=True)
     purchase_id = fields.Many2one("jxc.purchase.order", "Purchase Order", readonly=True, index=True, copy=False,
                                   groups="jxc_addon.group_jxc_purchaser,jxc_addon.group_jxc_keeper,jxc_addon.group_jxc_accountant")
+    sale_id = fields.Many2one("jxc.sale.order", "Sales Order", readonly=True, index=True, copy=False)
+    carrier = fields.Char("Carrier", help="Logistics company or driver.")
+    tracking_ref = fields.Char("Tracking Reference", index=True)
+    shipped_date = fields.Date("Shipped on")
+    expected_arrival = fields.Date("Expected Arrival")
+    shipping_status = fields.Selection([("shipped", "Shipped"), ("delivered", "Delivered")], "Shipping Status",
+                                       track_visibility="onchange")
     done_date = fields.Datetime("Validated on", readonly=True, copy=False)
     done_uid = fields.Many2one("res.users", "Validated by", readonly=True, copy=False)
 
@@ -148,6 +155,9 @@ class JxcStockPicking(models.Model):
             picking._lock_for_transition("draft")
             lines = picking._line_data()
             picking._check_can_post(lines)
+            sale = picking.sudo().sale_id
+            if sale and picking.picking_type == "delivery":
+                sale._check_credit(picking._sale_amount())
             movements = picking._prepare_movements(lines)
             entry = {}
 
@@ -157,6 +167,7 @@ class JxcStockPicking(models.Model):
             rows = self.env["jxc.stock.posting"]._post_movements(
                 movements, picking.date, picking.name, picking.company_id, picking.id, make_entry)
             picking._write_line_values(rows)
+            picking._consume_reservations(movements)
             move = entry["move"]
             picking.write({
                 "state": "done", "move_id": move.id,
@@ -238,10 +249,27 @@ class JxcStockPicking(models.Model):
         picking = self.create({
             "picking_type": kinds[self.picking_type], "warehouse_id": self.warehouse_id.id,
             "partner_id": self.partner_id.id, "company_id": self.company_id.id, "origin": self.name,
-            "purchase_id": self.sudo().purchase_id.id, "line_ids": lines,
+            "purchase_id": self.sudo().purchase_id.id, "sale_id": self.sudo().sale_id.id, "line_ids": lines,
         })
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": picking.id,
                 "view_mode": "form", "views": [(False, "form")]}
+
+    def _sale_amount(self):
+        """What this delivery will be invoiced, for the credit check."""
+        total = 0.0
+        for line in self.sudo().line_ids.filtered("sale_line_id"):
+            sale_line = line.sale_line_id
+            if sale_line.product_qty:
+                total += (sale_line.price_subtotal + sale_line.price_tax) * line.quantity / sale_line.product_qty
+        return total
+
+    def _consume_reservations(self, movements):
+        consumed = [m for m in movements if m.get("reserved")]
+        for movement in consumed:
+            sale_line = self.env["jxc.sale.order.line"].sudo().search(
+                [("delivery_line_ids", "in", [movement["line_id"]])], limit=1)
+            qty = movement["product"].uom_id._compute_quantity(movement["reserved"], sale_line.uom_id)
+            sale_line.qty_reserved = max(sale_line.qty_reserved - qty, 0.0)
 
     def _prepare_return_lines(self):
         """Lines taking back what each line of these documents moved and was not returned yet."""
@@ -254,7 +282,8 @@ class JxcStockPicking(models.Model):
             if float_compare(remaining, 0, precision_rounding=line.uom_id.rounding) > 0:
                 lines.append({"product_id": line.product_id.id, "uom_id": line.uom_id.id,
                               "quantity": remaining, "origin_line_id": line.id,
-                              "purchase_line_id": line.sudo().purchase_line_id.id})
+                              "purchase_line_id": line.sudo().purchase_line_id.id,
+                              "sale_line_id": line.sudo().sale_line_id.id})
         return lines
 
     # ------------------------------------------------------------------ barcode
@@ -295,7 +324,7 @@ class JxcStockPicking(models.Model):
         can have thousands of lines, freshly inserted: no plan may depend on table statistics)."""
         cr = self.env.cr
         cr.execute("""
-            SELECT id, product_id, uom_id, origin_line_id, purchase_line_id,
+            SELECT id, product_id, uom_id, origin_line_id, purchase_line_id, sale_line_id,
                    COALESCE(rejected_qty, 0) AS rejected_qty, COALESCE(quantity, 0) AS quantity,
                    COALESCE(product_qty, 0) AS product_qty, COALESCE(unit_cost, 0) AS unit_cost
               FROM jxc_stock_picking_line WHERE picking_id = %s ORDER BY sequence, id
@@ -398,7 +427,11 @@ class JxcStockPicking(models.Model):
             elif self.picking_type == "count":
                 movements.append(dict(base, qty=qty, cost=COST_AVERAGE))
             else:
-                movements.append(dict(base, qty=-qty, cost=COST_AVERAGE))
+                reserved = 0.0
+                if line["sale_line_id"] and self.picking_type == "delivery":
+                    sale_line = self.env["jxc.sale.order.line"].sudo().browse(line["sale_line_id"])
+                    reserved = min(qty, sale_line._product_qty(sale_line.qty_reserved))
+                movements.append(dict(base, qty=-qty, cost=COST_AVERAGE, reserved=reserved))
         return movements
 
     def _write_line_values(self, rows):
@@ -580,6 +613,7 @@ class JxcStockPickingLine(models.Model):
     purchase_line_id = fields.Many2one(
         "jxc.purchase.order.line", "Purchase Order Line", index=True, readonly=True, copy=False,
         groups="jxc_addon.group_jxc_purchaser,jxc_addon.group_jxc_keeper,jxc_addon.group_jxc_accountant")
+    sale_line_id = fields.Many2one("jxc.sale.order.line", "Sales Order Line", index=True, readonly=True, copy=False)
     rejected_qty = fields.Float(
         "Rejected", digits=dp.get_precision("Product Unit of Measure"), default=0.0,
         help="Quantity refused at inspection: it does not enter stock and counts against the supplier's quality.")

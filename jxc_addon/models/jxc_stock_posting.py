@@ -102,6 +102,10 @@ class JxcStockPosting(models.AbstractModel):
             pool["value"] = new_pool_value
             pool["cost"] = average_cost(pool["qty"], pool["value"], last_cost if qty <= 0 else (value / qty if qty else last_cost))
             quant["quantity"] = round_to(quant["quantity"] + qty, qty_rounding)
+            if movement.get("reserved"):
+                # A delivery takes the goods its order reserved.
+                quant["reserved_quantity"] = round_to(
+                    max(quant["reserved_quantity"] - movement["reserved"], 0.0), qty_rounding)
             quant["value"] = round_to(quant["value"] + value, money_rounding)
             quant["unit_cost"] = pool["cost"]
             quant["dirty"] = True
@@ -157,6 +161,36 @@ class JxcStockPosting(models.AbstractModel):
         return {(r["product_id"], r["warehouse_id"]): dict(r) for r in cr.dictfetchall()}
 
     @api.model
+    def _reserve(self, requests, company, partial=False):
+        """Reserve (positive) or release (negative) quantities: requests are
+        (product, warehouse, qty) in product units. Quants are locked like postings, so two
+        salesmen confirming the last units cannot both get them. Without `partial`, a shortage
+        refuses everything; with it, what is available is reserved. Returns the reserved
+        quantities, in the order of the requests."""
+        if not requests:
+            return []
+        qty_rounding = 10 ** -self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        products = self.env["product.product"].browse({r[0].id for r in requests})
+        quants = self._lock_quants(products, {r[1].id for r in requests}, company,
+                                   company.jxc_cost_scope == "warehouse")
+        done = []
+        for product, warehouse, qty in requests:
+            quant = quants[(product.id, warehouse.id)]
+            if qty > 0:
+                available = max(quant["quantity"] - quant["reserved_quantity"], 0.0)
+                if float_compare(qty, available, precision_rounding=qty_rounding) > 0 and not warehouse.allow_negative:
+                    if not partial:
+                        self._check_available(product, warehouse, quant, qty, qty_rounding, {})
+                    qty = available
+            else:
+                qty = -min(-qty, quant["reserved_quantity"])
+            quant["reserved_quantity"] = round_to(quant["reserved_quantity"] + qty, qty_rounding)
+            quant["dirty"] = True
+            done.append(qty)
+        self._write_quants([q for q in quants.values() if q.get("dirty")])
+        return done
+
+    @api.model
     def _check_available(self, product, warehouse, quant, out_qty, qty_rounding, movement):
         if warehouse.allow_negative or movement.get("allow_negative"):
             return
@@ -176,11 +210,13 @@ class JxcStockPosting(models.AbstractModel):
         self.env.cr.execute("""
             UPDATE jxc_stock_quant q
                SET quantity = v.quantity, value = v.value, unit_cost = v.unit_cost,
-                   write_uid = %s, write_date = now() AT TIME ZONE 'UTC'
-              FROM unnest(%s::int[], %s::numeric[], %s::numeric[], %s::numeric[]) AS v(id, quantity, value, unit_cost)
+                   reserved_quantity = v.reserved, write_uid = %s, write_date = now() AT TIME ZONE 'UTC'
+              FROM unnest(%s::int[], %s::numeric[], %s::numeric[], %s::numeric[], %s::numeric[])
+                   AS v(id, quantity, value, unit_cost, reserved)
              WHERE q.id = v.id
         """, (self.env.uid, [q["id"] for q in quants], [q["quantity"] for q in quants],
-              [q["value"] for q in quants], [q["unit_cost"] for q in quants]))
+              [q["value"] for q in quants], [q["unit_cost"] for q in quants],
+              [q["reserved_quantity"] for q in quants]))
         self.env["jxc.stock.quant"].invalidate_cache(ids=[q["id"] for q in quants])
 
     @api.model

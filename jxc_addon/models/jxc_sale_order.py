@@ -1,0 +1,358 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, float_is_zero
+from odoo.addons import decimal_precision as dp
+
+SALE_STATES = [
+    ("quotation", "Quotation"),
+    ("confirmed", "Sales Order"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+]
+DELIVERY_STATUSES = [("none", "Nothing Delivered"), ("partial", "Partially Delivered"), ("full", "Fully Delivered")]
+INVOICE_STATUSES = [("none", "Nothing Invoiced"), ("partial", "Partially Invoiced"), ("full", "Fully Invoiced")]
+
+
+class JxcSaleOrder(models.Model):
+    """报价单 → 销售订单"""
+    _name = "jxc.sale.order"
+    _description = "Sales Order"
+    _inherit = ["mail.thread"]
+    _order = "date_order desc, id desc"
+
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default="/")
+    state = fields.Selection(SALE_STATES, default="quotation", required=True, copy=False, index=True,
+                             readonly=True, track_visibility="onchange")
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, readonly=True,
+                                 states={"quotation": [("readonly", False)]}, track_visibility="onchange",
+                                 domain=[("customer", "=", True)])
+    user_id = fields.Many2one("res.users", "Salesperson", default=lambda self: self.env.user, index=True,
+                              track_visibility="onchange")
+    date_order = fields.Date("Order Date", required=True, default=fields.Date.context_today, readonly=True,
+                             states={"quotation": [("readonly", False)]})
+    warehouse_id = fields.Many2one(
+        "jxc.warehouse", "Ship From", required=True, readonly=True, states={"quotation": [("readonly", False)]},
+        default=lambda self: self.env["jxc.warehouse"].search([("company_id", "=", self.env.user.company_id.id)], limit=1))
+    pricelist_id = fields.Many2one("product.pricelist", "Pricelist", readonly=True,
+                                   states={"quotation": [("readonly", False)]})
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True,
+                                  default=lambda self: self.env.user.company_id.currency_id)
+    payment_term_id = fields.Many2one("account.payment.term", "Payment Terms")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True,
+                                 default=lambda self: self.env.user.company_id)
+    line_ids = fields.One2many("jxc.sale.order.line", "order_id", "Lines", copy=True, readonly=True,
+                               states={"quotation": [("readonly", False)]})
+    picking_ids = fields.One2many("jxc.stock.picking", "sale_id", "Deliveries", readonly=True)
+    picking_count = fields.Integer(compute="_compute_picking_count")
+    amount_untaxed = fields.Monetary("Untaxed", compute="_compute_amounts", store=True, compute_sudo=True)
+    amount_tax = fields.Monetary("Taxes", compute="_compute_amounts", store=True, compute_sudo=True)
+    amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True, compute_sudo=True)
+    margin = fields.Monetary(compute="_compute_amounts", store=True, compute_sudo=True,
+                             groups="jxc_addon.group_jxc_manager")
+    delivery_status = fields.Selection(DELIVERY_STATUSES, compute="_compute_statuses", store=True)
+    invoice_status = fields.Selection(INVOICE_STATUSES, compute="_compute_statuses", store=True)
+    credit_override_reason = fields.Text("Credit Override Reason", readonly=True, copy=False,
+                                         track_visibility="onchange")
+    note = fields.Text()
+
+    @api.depends("line_ids.price_subtotal", "line_ids.price_tax", "line_ids.margin")
+    def _compute_amounts(self):
+        for order in self:
+            order.amount_untaxed = sum(order.line_ids.mapped("price_subtotal"))
+            order.amount_tax = sum(order.line_ids.mapped("price_tax"))
+            order.amount_total = order.amount_untaxed + order.amount_tax
+            order.margin = sum(order.line_ids.sudo().mapped("margin"))
+
+    @api.depends("line_ids.qty_delivered", "line_ids.qty_invoiced", "line_ids.product_qty")
+    def _compute_statuses(self):
+        for order in self:
+            lines = order.line_ids
+            order.delivery_status = ("full" if lines and all(l.qty_delivered >= l.product_qty for l in lines)
+                                     else "partial" if any(lines.mapped("qty_delivered")) else "none")
+            order.invoice_status = ("full" if lines and all(l.qty_invoiced >= l.product_qty for l in lines)
+                                    else "partial" if any(lines.mapped("qty_invoiced")) else "none")
+
+    @api.multi
+    def _compute_picking_count(self):
+        for order in self:
+            order.picking_count = len(order.picking_ids)
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        partner = self.partner_id.commercial_partner_id
+        if partner:
+            self.pricelist_id = partner.property_product_pricelist
+            self.payment_term_id = partner.property_payment_term_id
+
+    @api.onchange("pricelist_id")
+    def _onchange_pricelist_id(self):
+        if self.pricelist_id:
+            self.currency_id = self.pricelist_id.currency_id
+
+    @api.model
+    def create(self, vals):
+        if vals.get("name", "/") == "/":
+            vals["name"] = self.env["ir.sequence"].next_by_code("jxc.sale.order") or "/"
+        return super().create(vals)
+
+    @api.multi
+    def unlink(self):
+        if self.filtered(lambda o: o.state not in ("quotation", "cancel")):
+            raise UserError(_("Only quotations and cancelled orders can be deleted."))
+        return super().unlink()
+
+    # ------------------------------------------------------------------ buttons
+    @api.multi
+    def button_confirm(self):
+        """Confirm and reserve; refused when stock is short (see button_confirm_backorder)."""
+        return self._confirm(partial=False)
+
+    @api.multi
+    def button_confirm_backorder(self):
+        """Confirm, reserving what is available; the rest is delivered when it arrives."""
+        return self._confirm(partial=True)
+
+    def _confirm(self, partial):
+        for order in self:
+            if order.state != "quotation":
+                raise UserError(_("Only a quotation can be confirmed."))
+            if not order.line_ids:
+                raise UserError(_("Add the goods sold before confirming %s.") % order.name)
+            bad = order.line_ids.filtered(
+                lambda l: float_compare(l.product_qty, 0, precision_rounding=l.uom_id.rounding) <= 0
+                or l.price_unit < 0 or not 0 <= l.discount <= 100)
+            if bad:
+                raise UserError(_("Quantities must be positive, prices not negative and discounts "
+                                  "between 0 and 100 (%s).") % bad[0].product_id.display_name)
+            order._check_credit(order.amount_total)
+            order.line_ids._reserve(partial)
+            order.state = "confirmed"
+        return True
+
+    @api.multi
+    def button_cancel(self):
+        for order in self:
+            if any(order.line_ids.mapped("qty_delivered")) or any(order.line_ids.mapped("qty_invoiced")):
+                raise UserError(_("%s has delivered or invoiced goods: it cannot be cancelled.") % order.name)
+            order.line_ids._release()
+            order.picking_ids.filtered(lambda p: p.state == "draft").button_cancel()
+        return self.write({"state": "cancel"})
+
+    @api.multi
+    def button_draft(self):
+        if self.filtered(lambda o: o.state != "cancel"):
+            raise UserError(_("Only a cancelled order can go back to quotation."))
+        return self.write({"state": "quotation"})
+
+    @api.multi
+    def button_done(self):
+        self.mapped("line_ids")._release()
+        return self.write({"state": "done"})
+
+    @api.multi
+    def action_credit_override(self, reason):
+        """A Manager lets a blocked customer through; the reason stays in the chatter."""
+        self.ensure_one()
+        if not self.env.user.has_group("jxc_addon.group_jxc_manager"):
+            raise AccessError(_("Only a 进销存 Manager may override the credit control."))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason of the credit override."))
+        self.credit_override_reason = reason
+        self.message_post(body=_("Credit control overridden by %s: %s") % (self.env.user.name, reason))
+        return True
+
+    @api.multi
+    def action_deliver(self):
+        """A draft delivery for what remains to deliver."""
+        self.ensure_one()
+        if self.state != "confirmed":
+            raise UserError(_("Confirm %s before delivering it.") % self.name)
+        open_delivery = self.picking_ids.filtered(lambda p: p.state == "draft" and p.picking_type == "delivery")
+        if open_delivery:
+            return self._action_open_picking(open_delivery[0])
+        lines = [(0, 0, vals) for vals in (l._prepare_delivery_line() for l in self.line_ids) if vals]
+        if not lines:
+            raise UserError(_("Everything on %s has been delivered.") % self.name)
+        picking = self.env["jxc.stock.picking"].sudo().create({
+            "picking_type": "delivery", "warehouse_id": self.warehouse_id.id, "partner_id": self.partner_id.id,
+            "sale_id": self.id, "origin": self.name, "company_id": self.company_id.id, "line_ids": lines})
+        return self._action_open_picking(picking)
+
+    def _action_open_picking(self, picking):
+        return {"type": "ir.actions.act_window", "res_model": "jxc.stock.picking", "res_id": picking.id,
+                "view_mode": "form", "views": [(False, "form")]}
+
+    @api.multi
+    def action_create_invoice(self):
+        """A customer invoice for what was delivered and not yet invoiced."""
+        self.ensure_one()
+        lines = [(0, 0, vals) for vals in (l._prepare_invoice_line() for l in self.line_ids) if vals]
+        if not lines:
+            raise UserError(_("Nothing delivered on %s is left to invoice.") % self.name)
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1)
+        invoice = self.env["account.invoice"].create({
+            "type": "out_invoice", "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
+            "company_id": self.company_id.id, "journal_id": journal.id, "origin": self.name,
+            "user_id": self.user_id.id, "payment_term_id": self.payment_term_id.id, "invoice_line_ids": lines,
+        })
+        invoice.compute_taxes()
+        return {"type": "ir.actions.act_window", "res_model": "account.invoice", "res_id": invoice.id,
+                "view_mode": "form", "views": [(self.env.ref("account.invoice_form").id, "form")]}
+
+    @api.multi
+    def action_view_deliveries(self):
+        action = self.env.ref("jxc_addon.jxc_stock_picking_action_delivery").read()[0]
+        action["domain"] = [("sale_id", "in", self.ids)]
+        return action
+
+    # ------------------------------------------------------------------ credit control
+    def _check_credit(self, amount):
+        """Refuse when the customer is on hold, has an invoice overdue by more than its credit days,
+        or would owe more than its credit limit; a Manager's recorded override lets it through."""
+        if self.credit_override_reason:
+            return
+        partner = self.partner_id.commercial_partner_id.sudo()
+        if partner.jxc_on_hold:
+            raise UserError(_("%s is on hold: no confirmation or delivery until a Manager overrides it.")
+                            % partner.display_name)
+        today = fields.Date.context_today(self)
+        overdue = self.env["account.invoice"].sudo().search([
+            ("commercial_partner_id", "=", partner.id), ("type", "=", "out_invoice"),
+            ("state", "=", "open"), ("date_due", "<", today)])
+        limit_date = fields.Date.from_string(today)
+        for invoice in overdue:
+            late = (limit_date - fields.Date.from_string(invoice.date_due)).days
+            if late > partner.jxc_credit_days:
+                raise UserError(_("%s has invoice %s overdue by %s days (credit days: %s).")
+                                % (partner.display_name, invoice.number, late, partner.jxc_credit_days))
+        if partner.credit_limit:
+            exposure = partner.credit + amount
+            if float_compare(exposure, partner.credit_limit, precision_digits=2) > 0:
+                raise UserError(_("%s would owe %s, above its credit limit of %s.")
+                                % (partner.display_name, exposure, partner.credit_limit))
+
+
+class JxcSaleOrderLine(models.Model):
+    _name = "jxc.sale.order.line"
+    _description = "Sales Order Line"
+    _order = "order_id, sequence, id"
+
+    order_id = fields.Many2one("jxc.sale.order", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
+    state = fields.Selection(related="order_id.state", readonly=True)
+    currency_id = fields.Many2one(related="order_id.currency_id", readonly=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, readonly=True)
+    user_id = fields.Many2one(related="order_id.user_id", store=True, readonly=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", store=True, readonly=True)
+    date_order = fields.Date(related="order_id.date_order", store=True, readonly=True)
+    product_id = fields.Many2one("product.product", required=True, domain=[("sale_ok", "=", True)])
+    name = fields.Char("Description")
+    uom_id = fields.Many2one("product.uom", "Unit", required=True)
+    product_qty = fields.Float("Quantity", digits=dp.get_precision("Product Unit of Measure"), required=True, default=1.0)
+    price_unit = fields.Float("Unit Price", digits=dp.get_precision("Product Price"), required=True)
+    discount = fields.Float("Discount (%)", digits=dp.get_precision("Discount"))
+    tax_ids = fields.Many2many("account.tax", string="Taxes", domain=[("type_tax_use", "=", "sale")])
+    price_subtotal = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True)
+    price_tax = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True)
+    margin = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True,
+                             groups="jxc_addon.group_jxc_manager")
+    qty_reserved = fields.Float("Reserved", digits=dp.get_precision("Product Unit of Measure"), readonly=True, copy=False)
+    qty_delivered = fields.Float("Delivered", compute="_compute_quantities", store=True,
+                                 digits=dp.get_precision("Product Unit of Measure"))
+    qty_returned = fields.Float("Returned", compute="_compute_quantities", store=True,
+                                digits=dp.get_precision("Product Unit of Measure"))
+    qty_invoiced = fields.Float("Invoiced", compute="_compute_invoiced", store=True,
+                                digits=dp.get_precision("Product Unit of Measure"))
+    delivery_line_ids = fields.One2many("jxc.stock.picking.line", "sale_line_id", readonly=True)
+    invoice_line_ids = fields.One2many("account.invoice.line", "jxc_sale_line_id", readonly=True)
+
+    @api.depends("product_qty", "price_unit", "discount", "tax_ids", "delivery_line_ids.value",
+                 "delivery_line_ids.picking_id.state")
+    def _compute_amount(self):
+        for line in self:
+            price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+            taxes = line.tax_ids.compute_all(price, line.currency_id, line.product_qty,
+                                             product=line.product_id, partner=line.order_id.partner_id)
+            line.price_subtotal = taxes["total_excluded"]
+            line.price_tax = taxes["total_included"] - taxes["total_excluded"]
+            delivered = line.delivery_line_ids.filtered(lambda l: l.picking_id.state == "done")
+            cost = sum((1 if l.picking_id.picking_type == "delivery" else -1) * l.value for l in delivered)
+            line.margin = line.price_subtotal - cost if delivered else 0.0
+
+    @api.depends("delivery_line_ids.quantity", "delivery_line_ids.picking_id.state")
+    def _compute_quantities(self):
+        for line in self:
+            done = line.delivery_line_ids.filtered(lambda l: l.picking_id.state == "done")
+            delivered = sum(l.uom_id._compute_quantity(l.quantity, line.uom_id) for l in done
+                            if l.picking_id.picking_type == "delivery")
+            returned = sum(l.uom_id._compute_quantity(l.quantity, line.uom_id) for l in done
+                           if l.picking_id.picking_type == "customer_return")
+            line.qty_delivered = delivered - returned
+            line.qty_returned = returned
+
+    @api.depends("invoice_line_ids.quantity", "invoice_line_ids.invoice_id.state")
+    def _compute_invoiced(self):
+        for line in self:
+            line.qty_invoiced = sum(
+                (-1 if l.invoice_id.type == "out_refund" else 1) * l.uom_id._compute_quantity(l.quantity, line.uom_id)
+                for l in line.invoice_line_ids if l.invoice_id.state != "cancel")
+
+    @api.onchange("product_id")
+    def _onchange_product_id(self):
+        product = self.product_id
+        if not product:
+            return
+        self.uom_id = product.uom_id
+        self.name = product.display_name
+        self.tax_ids = product.taxes_id.filtered(lambda t: t.company_id == self.order_id.company_id)
+        self._onchange_pricelist()
+
+    @api.onchange("product_qty", "uom_id")
+    def _onchange_pricelist(self):
+        pricelist = self.order_id.pricelist_id
+        if self.product_id and pricelist:
+            self.price_unit = pricelist.get_product_price(
+                self.product_id.with_context(uom=self.uom_id.id), self.product_qty or 1.0, self.order_id.partner_id)
+        elif self.product_id and not self.price_unit:
+            self.price_unit = self.product_id.uom_id._compute_price(self.product_id.list_price, self.uom_id)
+
+    # ------------------------------------------------------------------ reservation
+    def _product_qty(self, qty):
+        return self.uom_id._compute_quantity(qty, self.product_id.uom_id)
+
+    def _reserve(self, partial):
+        lines = self.filtered(lambda l: l.product_id.jxc_track_stock)
+        requests = [(l.product_id, l.order_id.warehouse_id, l._product_qty(l.product_qty - l.qty_delivered))
+                    for l in lines]
+        reserved = self.env["jxc.stock.posting"]._reserve(requests, self[:1].company_id, partial=partial)
+        for line, qty in zip(lines, reserved):
+            line.sudo().qty_reserved = line.product_id.uom_id._compute_quantity(qty, line.uom_id)
+
+    def _release(self):
+        lines = self.filtered(lambda l: l.qty_reserved)
+        if lines:
+            self.env["jxc.stock.posting"]._reserve(
+                [(l.product_id, l.order_id.warehouse_id, -l._product_qty(l.qty_reserved)) for l in lines],
+                lines[:1].company_id)
+            lines.sudo().write({"qty_reserved": 0.0})
+
+    def _prepare_delivery_line(self):
+        remaining = self.product_qty - self.qty_delivered
+        if not self.product_id.jxc_track_stock or float_compare(remaining, 0, precision_rounding=self.uom_id.rounding) <= 0:
+            return None
+        return {"product_id": self.product_id.id, "uom_id": self.uom_id.id, "quantity": remaining,
+                "sale_line_id": self.id}
+
+    def _prepare_invoice_line(self):
+        to_invoice = self.qty_delivered - self.qty_invoiced
+        if float_is_zero(to_invoice, precision_rounding=self.uom_id.rounding) or to_invoice < 0:
+            return None
+        product = self.product_id
+        account = product.property_account_income_id or product.categ_id.property_account_income_categ_id
+        if not account:
+            raise UserError(_("Set an income account on %s or its category.") % product.display_name)
+        return {"product_id": product.id, "name": self.name or product.display_name, "quantity": to_invoice,
+                "uom_id": self.uom_id.id, "price_unit": self.price_unit, "discount": self.discount,
+                "account_id": account.id, "invoice_line_tax_ids": [(6, 0, self.tax_ids.ids)],
+                "jxc_sale_line_id": self.id}

@@ -1,0 +1,153 @@
+from odoo.exceptions import AccessError, UserError
+
+from .common import StockCase
+
+
+class SaleCase(StockCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id |= cls.env.ref("account.group_account_invoice")
+        cls.customer.write({"credit_limit": 0.0, "jxc_on_hold": False, "jxc_credit_days": 30})
+        users = cls.env["res.users"].with_context(no_reset_password=True)
+
+        def make(login, *groups):
+            return users.create({"name": login, "login": "t_sale_" + login, "email": login + "@example.com",
+                                 "groups_id": [(6, 0, [cls.env.ref("jxc_addon." + g).id for g in groups])]})
+        cls.salesman_a = make("a", "group_jxc_salesman")
+        cls.salesman_b = make("b", "group_jxc_salesman")
+        cls.manager = make("boss", "group_jxc_manager")
+        cls.keeper = make("keeper", "group_jxc_keeper")
+
+    def order(self, lines, user=None, confirm=True):
+        order = self.env["jxc.sale.order"].sudo(user or self.env.user).create({
+            "partner_id": self.customer.id, "warehouse_id": self.wh_a.id,
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": q, "price_unit": price,
+                                 "discount": disc}) for p, q, price, disc in lines]})
+        if confirm:
+            order.button_confirm()
+        return order
+
+    def deliver(self, order, quantities=None):
+        picking = self.env["jxc.stock.picking"].browse(order.action_deliver()["res_id"])
+        for line in picking.line_ids:
+            if quantities and line.product_id in quantities:
+                line.quantity = quantities[line.product_id]
+        picking.sudo(self.keeper).button_done()
+        return picking
+
+
+class TestSaleFlow(SaleCase):
+
+    def test_quotation_to_payment(self):
+        self.picking("receipt", [(self.shirt, 10, 5.0), (self.jeans, 5, 20.0)])
+        order = self.order([(self.shirt, 6, 10.0, 0.0), (self.jeans, 2, 50.0, 10.0)])
+        self.assertTrue(order.name.startswith("XS"))
+        self.assertEqual(order.amount_untaxed, 60.0 + 90.0)
+        quant = self.quant(self.shirt)
+        self.assertEqual((quant.quantity, quant.reserved_quantity, quant.available_quantity), (10, 6, 4))
+        first = self.deliver(order, {self.shirt: 4})
+        self.assertEqual((first.picking_type, first.sale_id, first.origin), ("delivery", order, order.name))
+        self.assertEqual([(r.product_id, r.quantity, r.value) for r in first.ledger_ids.sorted("id")],
+                         [(self.shirt, -4, -20.0), (self.jeans, -2, -40.0)])
+        self.assertEqual(self.move_lines(first.move_id), {
+            ("5401", self.shirt, self.customer): 20.0, ("1405", self.shirt, self.customer): -20.0,
+            ("5401", self.jeans, self.customer): 40.0, ("1405", self.jeans, self.customer): -40.0})
+        quant = self.quant(self.shirt)
+        self.assertEqual((quant.quantity, quant.reserved_quantity, quant.available_quantity), (6, 2, 4))
+        self.assertEqual(order.delivery_status, "partial")
+        self.assertEqual(order.line_ids.mapped("qty_delivered"), [4, 2])
+        invoice = self.env["account.invoice"].browse(order.action_create_invoice()["res_id"])
+        self.assertEqual([(l.product_id, l.quantity) for l in invoice.invoice_line_ids], [(self.shirt, 4), (self.jeans, 2)])
+        invoice.action_invoice_open()
+        self.assertEqual(invoice.amount_untaxed, 40.0 + 90.0)
+        self.assertEqual(invoice.move_id.line_ids.filtered(lambda l: l.account_id.code == "1122").debit,
+                         invoice.amount_total)
+        journal = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
+        payment = self.env["account.payment"].create({
+            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.customer.id,
+            "amount": invoice.amount_total, "journal_id": journal.id, "invoice_ids": [(6, 0, invoice.ids)],
+            "payment_method_id": self.env.ref("account.account_payment_method_manual_in").id})
+        payment.post()
+        self.assertEqual(invoice.state, "paid")
+        self.assertEqual(order.line_ids.mapped("qty_invoiced"), [4, 2])
+        self.deliver(order)
+        self.assertEqual(order.delivery_status, "full")
+        self.assertEqual(self.quant(self.shirt).reserved_quantity, 0)
+        self.assertEqual(order.sudo(self.manager).margin, 150.0 - 30.0 - 40.0)
+
+    def test_short_stock_refused_unless_backorder(self):
+        self.picking("receipt", [(self.shirt, 3, 5.0)])
+        order = self.order([(self.shirt, 5, 10.0, 0.0)], confirm=False)
+        with self.assertRaises(UserError) as caught:
+            order.button_confirm()
+        self.assertIn("3.0", caught.exception.name)
+        self.assertEqual((order.state, self.quant(self.shirt).reserved_quantity), ("quotation", 0))
+        order.button_confirm_backorder()
+        self.assertEqual((order.state, order.line_ids.qty_reserved), ("confirmed", 3))
+        order.button_cancel()
+        self.assertEqual(self.quant(self.shirt).reserved_quantity, 0, "cancelling releases the reservation")
+
+    def test_reserved_stock_cannot_be_sold_twice(self):
+        self.picking("receipt", [(self.shirt, 5, 5.0)])
+        self.order([(self.shirt, 4, 10.0, 0.0)])
+        with self.assertRaises(UserError):
+            self.order([(self.shirt, 2, 10.0, 0.0)])
+        with self.assertRaises(UserError):
+            self.picking("delivery", [(self.shirt, 2)])
+
+    def test_credit_control_at_confirmation_and_delivery(self):
+        self.picking("receipt", [(self.shirt, 50, 5.0)])
+        self.customer.credit_limit = 100.0
+        order = self.order([(self.shirt, 20, 10.0, 0.0)], confirm=False)
+        with self.assertRaises(UserError) as caught:
+            order.button_confirm()
+        self.assertIn("credit limit", caught.exception.name)
+        with self.assertRaises(AccessError):
+            order.sudo(self.salesman_a).action_credit_override("VIP")
+        order.sudo(self.manager).action_credit_override("老客户，月底回款")
+        order.button_confirm()
+        self.assertIn("月底回款", order.message_ids[0].body)
+        # On hold after confirmation: the delivery is blocked too.
+        second = self.order([(self.shirt, 1, 10.0, 0.0)], confirm=False)
+        self.customer.credit_limit = 0.0
+        second.button_confirm()
+        self.customer.jxc_on_hold = True
+        picking = self.env["jxc.stock.picking"].browse(second.action_deliver()["res_id"])
+        with self.assertRaises(UserError) as caught:
+            picking.button_done()
+        self.assertIn("on hold", caught.exception.name)
+        self.assertEqual(picking.state, "draft")
+
+    def test_customer_return_at_delivered_cost(self):
+        self.picking("receipt", [(self.shirt, 10, 6.0)])
+        order = self.order([(self.shirt, 3, 10.0, 0.0)])
+        delivery = self.deliver(order)
+        self.picking("receipt", [(self.shirt, 10, 9.0)])
+        ret = self.env["jxc.stock.picking"].browse(delivery.action_create_return()["res_id"])
+        self.assertEqual((ret.picking_type, ret.sale_id, ret.line_ids.quantity), ("customer_return", order, 3))
+        ret.line_ids.quantity = 1
+        ret.button_done()
+        self.assertEqual(ret.ledger_ids.value, 6.0)
+        self.assertEqual((order.line_ids.qty_delivered, order.line_ids.qty_returned), (2, 1))
+
+    def test_salesman_sees_own_orders_only(self):
+        a_order = self.order([(self.shirt, 1, 10.0, 0.0)], user=self.salesman_a, confirm=False)
+        b_order = self.order([(self.shirt, 1, 10.0, 0.0)], user=self.salesman_b, confirm=False)
+        self.assertEqual(self.env["jxc.sale.order"].sudo(self.salesman_a).search([("id", "in", (a_order | b_order).ids)]),
+                         a_order.sudo(self.salesman_a))
+        with self.assertRaises(AccessError):
+            b_order.sudo(self.salesman_a).read(["name"])
+        self.assertEqual(len(self.env["jxc.sale.order"].sudo(self.manager).search([("id", "in", (a_order | b_order).ids)])), 2)
+        with self.assertRaises(AccessError):
+            a_order.sudo(self.salesman_a).read(["margin"])
+
+    def test_bad_input(self):
+        order = self.order([(self.shirt, 0, 10.0, 0.0)], confirm=False)
+        with self.assertRaises(UserError):
+            order.button_confirm()
+        order.line_ids.write({"product_qty": 1, "discount": 120})
+        with self.assertRaises(UserError):
+            order.button_confirm()
+        self.assertEqual(order.state, "quotation")
