@@ -82,3 +82,26 @@ def test_role_write_rights(odoo_server, login):
         assert_refused(lambda: client.call("res.partner", "create", {"name": "不允许 " + login}))
     # Nobody but the administrator changes the company's accounting settings.
     assert_refused(lambda: client.call("res.company", "write", [1], {"jxc_cost_scope": "warehouse"}))
+
+
+def test_salesman_reads_only_his_own_orders(odoo_server):
+    admin = Client(odoo_server, "admin", "admin")
+    group_id = admin.call("ir.model.data", "xmlid_to_res_id", "jxc_addon.group_jxc_salesman")
+    other_id = admin.call("res.users", "create", {
+        "name": "销售B", "login": "salesman_b_rpc", "password": "salesman_b_rpc", "email": "b@example.com",
+        "groups_id": [(6, 0, [group_id])]})
+    salesman = Client(odoo_server, "salesman")
+    other = Client(odoo_server, "salesman_b_rpc")
+    customer_id = admin.call("res.partner", "search", [("customer", "=", True), ("is_company", "=", True)], limit=1)[0]
+    product_id = admin.call("product.product", "search", [("default_code", "=", "TX-001-WL")])[0]
+
+    def quotation(client):
+        return client.call("jxc.sale.order", "create", {
+            "partner_id": customer_id,
+            "line_ids": [(0, 0, {"product_id": product_id, "uom_id": 1, "product_qty": 1, "price_unit": 39})]})
+    mine = quotation(salesman)
+    theirs = quotation(other)
+    assert salesman.call("jxc.sale.order", "search", [("id", "in", [mine, theirs])]) == [mine]
+    assert_refused(lambda: salesman.call("jxc.sale.order", "read", [theirs], ["name"]))
+    assert_refused(lambda: salesman.call("jxc.sale.order", "write", [theirs], {"note": "x"}))
+    assert sorted(admin.call("jxc.sale.order", "search", [("id", "in", [mine, theirs])])) == sorted([mine, theirs])

@@ -191,3 +191,30 @@ class TestStress(ConcurrencyCase):
                        (tuple(warehouse_ids),))
             self.assertEqual(cr.fetchone()[0], len(succeeded) + len(warehouse_ids))
         self.assertEqual(self.integrity_issues(), [])
+
+
+class TestOversellingRace(ConcurrencyCase):
+
+    def test_two_salesmen_confirm_the_last_units(self):
+        (warehouse_id,), (product_id,) = self.setup_stock(qty=5)
+
+        def confirm(env, before_post):
+            customer = env["res.partner"].create({"name": "Race customer %s" % self.tag, "customer": True})
+            order = env["jxc.sale.order"].create({
+                "partner_id": customer.id, "warehouse_id": warehouse_id, "company_id": self.company_id,
+                "line_ids": [(0, 0, {"product_id": product_id, "uom_id": env.ref("product.product_uom_unit").id,
+                                     "product_qty": 4, "price_unit": 10.0})]})
+            if before_post:
+                before_post()
+            order.button_confirm()
+            return order.id
+
+        barrier = threading.Barrier(2, timeout=30)
+        results = self.in_threads([lambda: self.request(confirm, barrier.wait)] * 2)
+        self.assertEqual(sorted(status for status, _ in results), ["error", "ok"], results)
+        error = [r for s, r in results if s == "error"][0]
+        self.assertIn("Not enough stock", error.name)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT quantity, reserved_quantity, available_quantity FROM jxc_stock_quant WHERE product_id = %s",
+                       (product_id,))
+            self.assertEqual(cr.fetchone(), (5.0, 4.0, 1.0), "one order reserved, no overselling")
