@@ -87,10 +87,13 @@ def test_role_write_rights(odoo_server, login):
 def test_salesman_reads_only_his_own_orders(odoo_server):
     admin = Client(odoo_server, "admin", "admin")
     group_id = admin.call("ir.model.data", "xmlid_to_res_id", "jxc_addon.group_jxc_salesman")
-    if not admin.call("res.users", "search", [("login", "=", "salesman_b_rpc")]):
-        admin.call("res.users", "create", {
-            "name": "销售B", "login": "salesman_b_rpc", "password": "salesman_b_rpc", "email": "b@example.com",
-            "groups_id": [(6, 0, [group_id])]})
+    values = {"name": "销售B", "login": "salesman_b_rpc", "password": "salesman_b_rpc", "email": "b@example.com",
+              "groups_id": [(6, 0, [group_id])]}
+    existing = admin.call("res.users", "search", [("login", "=", "salesman_b_rpc")])
+    if existing:
+        admin.call("res.users", "write", existing, values)
+    else:
+        admin.call("res.users", "create", values)
     salesman = Client(odoo_server, "salesman")
     other = Client(odoo_server, "salesman_b_rpc")
     customer_id = admin.call("res.partner", "search", [("customer", "=", True), ("is_company", "=", True)], limit=1)[0]
