@@ -11,6 +11,7 @@ SALE_STATES = [
 ]
 DELIVERY_STATUSES = [("none", "Nothing Delivered"), ("partial", "Partially Delivered"), ("full", "Fully Delivered")]
 INVOICE_STATUSES = [("none", "Nothing Invoiced"), ("partial", "Partially Invoiced"), ("full", "Fully Invoiced")]
+PAYMENT_STATUSES = [("none", "Not Paid"), ("partial", "Partially Paid"), ("paid", "Paid")]
 
 
 class JxcSaleOrder(models.Model):
@@ -51,6 +52,8 @@ class JxcSaleOrder(models.Model):
                              groups="jxc_addon.group_jxc_manager")
     delivery_status = fields.Selection(DELIVERY_STATUSES, compute="_compute_statuses", store=True)
     invoice_status = fields.Selection(INVOICE_STATUSES, compute="_compute_statuses", store=True)
+    payment_status = fields.Selection(PAYMENT_STATUSES, compute="_compute_payment_status",
+                                      help="From the invoices of the order and their payments.")
     credit_override_reason = fields.Text("Credit Override Reason", readonly=True, copy=False,
                                          track_visibility="onchange")
     note = fields.Text()
@@ -71,6 +74,18 @@ class JxcSaleOrder(models.Model):
                                      else "partial" if any(lines.mapped("qty_delivered")) else "none")
             order.invoice_status = ("full" if lines and all(l.qty_invoiced >= l.product_qty for l in lines)
                                     else "partial" if any(lines.mapped("qty_invoiced")) else "none")
+
+    @api.multi
+    def _compute_payment_status(self):
+        for order in self:
+            invoices = order.sudo().line_ids.mapped("invoice_line_ids.invoice_id").filtered(
+                lambda i: i.type == "out_invoice" and i.state in ("open", "paid"))
+            if not invoices:
+                order.payment_status = "none"
+            elif all(i.state == "paid" for i in invoices) and order.invoice_status == "full":
+                order.payment_status = "paid"
+            else:
+                order.payment_status = "partial" if any(i.residual < i.amount_total for i in invoices) else "none"
 
     @api.multi
     def _compute_picking_count(self):
@@ -188,11 +203,23 @@ class JxcSaleOrder(models.Model):
         self.ensure_one()
         lines = [(0, 0, vals) for vals in (l._prepare_invoice_line() for l in self.line_ids) if vals]
         if not lines:
-            raise UserError(_("Nothing delivered on %s is left to invoice.") % self.name)
+            raise UserError(_("Nothing on %s is left to invoice.") % self.name)
+        return self._create_customer_document("out_invoice", lines)
+
+    @api.multi
+    def action_create_refund(self):
+        """A credit note for goods the customer returned after they were invoiced."""
+        self.ensure_one()
+        lines = [(0, 0, vals) for vals in (l._prepare_refund_line() for l in self.line_ids) if vals]
+        if not lines:
+            raise UserError(_("No returned goods of %s are invoiced: there is nothing to credit.") % self.name)
+        return self._create_customer_document("out_refund", lines)
+
+    def _create_customer_document(self, invoice_type, lines):
         journal = self.env["account.journal"].search(
             [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1)
         invoice = self.env["account.invoice"].create({
-            "type": "out_invoice", "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
+            "type": invoice_type, "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
             "company_id": self.company_id.id, "journal_id": journal.id, "origin": self.name,
             "user_id": self.user_id.id, "payment_term_id": self.payment_term_id.id, "invoice_line_ids": lines,
         })
@@ -344,8 +371,16 @@ class JxcSaleOrderLine(models.Model):
         return {"product_id": self.product_id.id, "uom_id": self.uom_id.id, "quantity": remaining,
                 "sale_line_id": self.id}
 
-    def _prepare_invoice_line(self):
-        to_invoice = self.qty_delivered - self.qty_invoiced
+    def _prepare_refund_line(self):
+        to_credit = self.qty_invoiced - self.qty_delivered
+        if float_compare(to_credit, 0, precision_rounding=self.uom_id.rounding) <= 0:
+            return None
+        return self._prepare_invoice_line(to_credit)
+
+    def _prepare_invoice_line(self, quantity=None):
+        # Invoicing policy (Settings): what was delivered, or what was ordered.
+        basis = self.product_qty if self.company_id.jxc_invoice_policy == "ordered" else self.qty_delivered
+        to_invoice = quantity if quantity is not None else basis - self.qty_invoiced
         if float_is_zero(to_invoice, precision_rounding=self.uom_id.rounding) or to_invoice < 0:
             return None
         product = self.product_id

@@ -77,6 +77,11 @@ class ResCompany(models.Model):
         help="Purchasers may approve purchase requests estimated below this amount; "
              "a 进销存 Manager approves any request.")
 
+    jxc_invoice_policy = fields.Selection(
+        [("delivered", "Delivered Quantities"), ("ordered", "Ordered Quantities")],
+        string="Invoice", default="delivered", required=True,
+        help="Customer invoices bill what was delivered (default) or what was ordered.")
+
     @api.multi
     def _jxc_get_setting(self, field_name):
         """Return a 进销存 accounting setting, or tell the user which one is missing."""

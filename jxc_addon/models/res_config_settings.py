@@ -16,6 +16,7 @@ class ResConfigSettings(models.TransientModel):
     jxc_count_approval_threshold = fields.Monetary(related="company_id.jxc_count_approval_threshold")
     jxc_request_approval_amount = fields.Monetary(related="company_id.jxc_request_approval_amount")
 
+    jxc_invoice_policy = fields.Selection(related="company_id.jxc_invoice_policy")
     group_jxc_keeper_sees_prices = fields.Boolean(
         "Warehouse keepers see purchase prices and costs",
         implied_group="jxc_addon.group_jxc_price", group="jxc_addon.group_jxc_keeper")

@@ -151,3 +151,40 @@ class TestSaleFlow(SaleCase):
         with self.assertRaises(UserError):
             order.button_confirm()
         self.assertEqual(order.state, "quotation")
+
+
+class TestSaleInvoicing(SaleCase):
+
+    def test_paid_status_and_credit_note_for_returns(self):
+        self.picking("receipt", [(self.shirt, 10, 6.0)])
+        order = self.order([(self.shirt, 3, 10.0, 0.0)])
+        delivery = self.deliver(order)
+        invoice = self.env["account.invoice"].browse(order.action_create_invoice()["res_id"])
+        invoice.action_invoice_open()
+        self.assertEqual((order.invoice_status, order.payment_status), ("full", "none"))
+        ret = self.env["jxc.stock.picking"].browse(delivery.action_create_return()["res_id"])
+        ret.line_ids.quantity = 1
+        ret.button_done()
+        refund = self.env["account.invoice"].browse(order.action_create_refund()["res_id"])
+        self.assertEqual((refund.type, refund.invoice_line_ids.quantity), ("out_refund", 1))
+        refund.action_invoice_open()
+        self.assertEqual(order.line_ids.qty_invoiced, 2)
+        with self.assertRaises(UserError):
+            order.action_create_refund()
+
+    def test_invoice_ordered_quantities_by_setting(self):
+        self.picking("receipt", [(self.shirt, 10, 6.0)])
+        self.company.jxc_invoice_policy = "ordered"
+        order = self.order([(self.shirt, 5, 10.0, 0.0)])
+        invoice = self.env["account.invoice"].browse(order.action_create_invoice()["res_id"])
+        self.assertEqual(invoice.invoice_line_ids.quantity, 5, "billed before any delivery")
+
+    def test_delivery_logistics(self):
+        self.picking("receipt", [(self.shirt, 10, 6.0)])
+        order = self.order([(self.shirt, 1, 10.0, 0.0)])
+        delivery = self.deliver(order)
+        delivery.write({"carrier": "顺丰速运", "tracking_ref": "SF1234567890", "shipped_date": "2026-11-20",
+                        "expected_arrival": "2026-11-22", "shipping_status": "shipped"})
+        found = self.env["jxc.stock.picking"].search([("tracking_ref", "=", "SF1234567890"),
+                                                      ("shipping_status", "=", "shipped")])
+        self.assertEqual(found, delivery)
