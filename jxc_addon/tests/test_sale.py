@@ -188,3 +188,23 @@ class TestSaleInvoicing(SaleCase):
         found = self.env["jxc.stock.picking"].search([("tracking_ref", "=", "SF1234567890"),
                                                       ("shipping_status", "=", "shipped")])
         self.assertEqual(found, delivery)
+
+
+class TestCustomerHistory(SaleCase):
+
+    def test_partner_figures(self):
+        self.picking("receipt", [(self.shirt, 10, 6.0)])
+        before = (self.customer.jxc_sale_count, self.customer.jxc_sale_amount)
+        first = self.order([(self.shirt, 1, 10.0, 0.0)])
+        first.date_order = "2026-10-01"
+        second = self.order([(self.shirt, 2, 10.0, 0.0)])
+        second.date_order = "2026-11-01"
+        self.order([(self.shirt, 1, 99.0, 0.0)], confirm=False)  # quotations do not count
+        self.deliver(second)
+        self.customer.invalidate_cache()
+        self.assertEqual(self.customer.jxc_sale_count, before[0] + 2)
+        self.assertAlmostEqual(self.customer.jxc_sale_amount, before[1] + first.amount_total + second.amount_total)
+        self.assertEqual(self.customer.jxc_last_sale_date, "2026-11-01")
+        self.assertGreaterEqual(self.customer.jxc_delivery_count, 1)
+        action = self.customer.action_view_jxc_sales()
+        self.assertIn(second, self.env["jxc.sale.order"].search(action["domain"]))
