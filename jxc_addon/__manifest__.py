@@ -22,6 +22,7 @@
         "security/jxc_security.xml",
         "security/ir.model.access.csv",
         "data/jxc_stock_data.xml",
+        "report/jxc_sale_order_report.xml",
         "views/jxc_menus.xml",
         "views/jxc_warehouse_views.xml",
         "views/product_template_views.xml",

@@ -208,3 +208,13 @@ class TestCustomerHistory(SaleCase):
         self.assertGreaterEqual(self.customer.jxc_delivery_count, 1)
         action = self.customer.action_view_jxc_sales()
         self.assertIn(second, self.env["jxc.sale.order"].search(action["domain"]))
+
+
+class TestQuotationReport(SaleCase):
+
+    def test_printable_quotation(self):
+        order = self.order([(self.shirt, 2, 10.0, 0.0)], confirm=False)
+        html = self.env.ref("jxc_addon.jxc_sale_order_report").render_qweb_html(order.ids)[0].decode()
+        self.assertIn(order.name, html)
+        self.assertIn("Test Shirt", html)
+        self.assertIn("Quotation", html)
