@@ -218,3 +218,21 @@ class TestQuotationReport(SaleCase):
         self.assertIn(order.name, html)
         self.assertIn("Test Shirt", html)
         self.assertIn("Quotation", html)
+
+
+class TestOverdueBlock(SaleCase):
+
+    def test_invoice_overdue_beyond_credit_days_blocks_confirmation(self):
+        self.picking("receipt", [(self.shirt, 10, 6.0)])
+        self.customer.jxc_credit_days = 10
+        account = self.shirt.categ_id.property_account_income_categ_id or self.company._jxc_find_account("5001")
+        old = self.env["account.invoice"].create({
+            "type": "out_invoice", "partner_id": self.customer.id, "date_invoice": "2026-01-01",
+            "date_due": "2026-01-01",
+            "invoice_line_ids": [(0, 0, {"name": "旧账", "quantity": 1, "price_unit": 100.0, "account_id": account.id})]})
+        old.action_invoice_open()
+        order = self.order([(self.shirt, 1, 10.0, 0.0)], confirm=False)
+        with self.assertRaises(UserError) as caught:
+            order.button_confirm()
+        self.assertIn("overdue", caught.exception.name)
+        self.assertEqual((order.state, self.quant(self.shirt).reserved_quantity), ("quotation", 0))
