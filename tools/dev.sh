@@ -243,9 +243,11 @@ cmd_bench() {
     # Measure the code of this checkout: bring the module's schema up to date.
     odoo -c "$conf" -d jxc_bench -u jxc_addon --stop-after-init --log-level=warn
     if ! db_exists jxc_bench_odoo; then
-        log "creating database jxc_bench_odoo (stock_account, average cost, real-time valuation)"
-        odoo -c "$conf" -d jxc_bench_odoo -i l10n_cn_small_business,stock_account --without-demo=all --stop-after-init --log-level=warn
+        log "creating database jxc_bench_odoo (stock_account, sale_stock: average cost, real-time valuation)"
+        odoo -c "$conf" -d jxc_bench_odoo -i l10n_cn_small_business,stock_account,sale_management,sale_stock --without-demo=all --stop-after-init --log-level=warn
     fi
+    # Databases made before the sales flow was measured lack sale_stock.
+    odoo -c "$conf" -d jxc_bench_odoo -i sale_management,sale_stock --without-demo=all --stop-after-init --log-level=warn
     "$PY" "$ROOT/bench/bench_stock.py" --conf "$conf" --db jxc_bench --odoo-db jxc_bench_odoo "$@"
 }
 

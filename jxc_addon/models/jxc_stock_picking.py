@@ -92,7 +92,7 @@ class JxcStockPicking(models.Model):
     tracking_ref = fields.Char("Tracking Reference", index=True)
     shipped_date = fields.Date("Shipped on")
     expected_arrival = fields.Date("Expected Arrival")
-    shipping_status = fields.Selection([("shipped", "Shipped"), ("delivered", "Delivered")], "Shipping Status",
+    shipping_status = fields.Selection([("shipped", "Shipped"), ("delivered", "Arrived")], "Shipping Status",
                                        track_visibility="onchange")
     done_date = fields.Datetime("Validated on", readonly=True, copy=False)
     done_uid = fields.Many2one("res.users", "Validated by", readonly=True, copy=False)
