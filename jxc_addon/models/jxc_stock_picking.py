@@ -264,12 +264,13 @@ class JxcStockPicking(models.Model):
         return total
 
     def _consume_reservations(self, movements):
-        consumed = [m for m in movements if m.get("reserved")]
-        for movement in consumed:
-            sale_line = self.env["jxc.sale.order.line"].sudo().search(
-                [("delivery_line_ids", "in", [movement["line_id"]])], limit=1)
-            qty = movement["product"].uom_id._compute_quantity(movement["reserved"], sale_line.uom_id)
-            sale_line.qty_reserved = max(sale_line.qty_reserved - qty, 0.0)
+        """The order lines delivered here no longer hold what was taken from their reservation."""
+        SaleLine = self.env["jxc.sale.order.line"].sudo()
+        for movement in movements:
+            if movement.get("reserved"):
+                sale_line = SaleLine.browse(movement["sale_line_id"])
+                qty = movement["product"].uom_id._compute_quantity(movement["reserved"], sale_line.uom_id)
+                sale_line.qty_reserved = max(sale_line.qty_reserved - qty, 0.0)
 
     def _prepare_return_lines(self):
         """Lines taking back what each line of these documents moved and was not returned yet."""
@@ -396,6 +397,8 @@ class JxcStockPicking(models.Model):
         # Blind receiving: keepers who may not see prices still post at the order price.
         purchase_lines = self.env["jxc.purchase.order.line"].sudo().browse(
             [l["purchase_line_id"] for l in lines if l["purchase_line_id"]])
+        sale_lines = self.env["jxc.sale.order.line"].sudo().browse(
+            [l["sale_line_id"] for l in lines if l["sale_line_id"]])
         movements = []
         for line, product in zip(lines, products):
             qty = line["product_qty"]
@@ -429,9 +432,10 @@ class JxcStockPicking(models.Model):
             else:
                 reserved = 0.0
                 if line["sale_line_id"] and self.picking_type == "delivery":
-                    sale_line = self.env["jxc.sale.order.line"].sudo().browse(line["sale_line_id"])
+                    sale_line = sale_lines.browse(line["sale_line_id"])
                     reserved = min(qty, sale_line._product_qty(sale_line.qty_reserved))
-                movements.append(dict(base, qty=-qty, cost=COST_AVERAGE, reserved=reserved))
+                movements.append(dict(base, qty=-qty, cost=COST_AVERAGE, reserved=reserved,
+                                      sale_line_id=line["sale_line_id"]))
         return movements
 
     def _write_line_values(self, rows):
