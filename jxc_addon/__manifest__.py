@@ -40,6 +40,7 @@
         "views/jxc_purchase_request_views.xml",
         "views/jxc_supplier_comparison_views.xml",
         "views/jxc_sale_order_views.xml",
+        "views/jxc_reorder_rule_views.xml",
     ],
     "demo": [
         "demo/jxc_demo.xml",

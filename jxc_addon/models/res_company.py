@@ -82,6 +82,10 @@ class ResCompany(models.Model):
         string="Invoice", default="delivered", required=True,
         help="Customer invoices bill what was delivered (default) or what was ordered.")
 
+    jxc_demand_days = fields.Integer(
+        "Demand Days", default=30,
+        help="Days of sales the reorder rules average when they suggest a minimum.")
+
     @api.multi
     def _jxc_get_setting(self, field_name):
         """Return a 进销存 accounting setting, or tell the user which one is missing."""
