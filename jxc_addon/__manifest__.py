@@ -41,6 +41,7 @@
         "views/jxc_supplier_comparison_views.xml",
         "views/jxc_sale_order_views.xml",
         "views/jxc_reorder_rule_views.xml",
+        "views/jxc_reorder_warning_views.xml",
     ],
     "demo": [
         "demo/jxc_demo.xml",

@@ -11,6 +11,7 @@ from . import jxc_purchase_request
 from . import jxc_supplier_comparison
 from . import jxc_sale_order
 from . import jxc_reorder_rule
+from . import jxc_reorder_warning
 from . import account_invoice
 from . import product_template
 from . import res_company

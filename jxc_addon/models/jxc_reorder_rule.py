@@ -4,7 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.addons import decimal_precision as dp
 
-from ..lib.replenishment import average_daily_demand, suggested_minimum
+from ..lib.replenishment import average_daily_demand, reorder_quantity, suggested_minimum
+from .jxc_reorder_warning import REORDER_SCAN_LOCK
 
 
 class JxcReorderRule(models.Model):
@@ -59,4 +60,86 @@ class JxcReorderRule(models.Model):
             sold = self.env.cr.fetchone()[0]
             minimum = round(suggested_minimum(average_daily_demand(sold, days), rule.lead_days, rule.safety_days), 2)
             rule.write({"min_qty": minimum, "max_qty": max(rule.max_qty, minimum)})
+        return True
+
+    @api.multi
+    def action_reorder_scan(self):
+        """Compare each rule's projected stock with its minimum: keep exactly one open warning
+        per rule below it (created or updated), close the others. Set-based; one scan at a time."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (REORDER_SCAN_LOCK,))
+        if not cr.fetchone()[0]:
+            return False  # another worker is scanning; its result will be the same
+        if not self.ids:
+            return True
+        cr.execute("""
+            WITH rules AS (
+                SELECT r.id, r.product_id, r.warehouse_id, r.company_id, r.min_qty, r.max_qty, r.multiple
+                  FROM jxc_reorder_rule r WHERE r.id = ANY(%(ids)s) AND r.active
+            ), on_hand AS (
+                SELECT q.product_id, q.warehouse_id, SUM(q.quantity - q.reserved_quantity) AS qty
+                  FROM jxc_stock_quant q JOIN rules r ON r.product_id = q.product_id AND r.warehouse_id = q.warehouse_id
+                 GROUP BY q.product_id, q.warehouse_id
+            ), ordered AS (
+                -- open purchase order quantities, in the product unit
+                SELECT l.product_id, o.warehouse_id,
+                       SUM((l.product_qty - COALESCE(l.qty_received, 0) - COALESCE(l.qty_rejected, 0))
+                           / lu.factor * pu.factor) AS qty
+                  FROM jxc_purchase_order_line l
+                  JOIN jxc_purchase_order o ON o.id = l.order_id AND o.state = 'confirmed'
+                  JOIN product_uom lu ON lu.id = l.uom_id
+                  JOIN product_product p ON p.id = l.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                  JOIN product_uom pu ON pu.id = t.uom_id
+                  JOIN rules r ON r.product_id = l.product_id AND r.warehouse_id = o.warehouse_id
+                 GROUP BY l.product_id, o.warehouse_id
+            ), requested AS (
+                -- approved requests not yet turned into orders (any warehouse: requests name none)
+                SELECT rl.product_id, SUM(rl.product_qty / lu.factor * pu.factor) AS qty
+                  FROM jxc_purchase_request_line rl
+                  JOIN jxc_purchase_request rq ON rq.id = rl.request_id AND rq.state = 'approved'
+                  JOIN product_uom lu ON lu.id = rl.uom_id
+                  JOIN product_product p ON p.id = rl.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                  JOIN product_uom pu ON pu.id = t.uom_id
+                 WHERE NOT EXISTS (SELECT 1 FROM jxc_purchase_order_line pl WHERE pl.request_line_id = rl.id)
+                 GROUP BY rl.product_id
+            )
+            SELECT r.id, r.product_id, r.warehouse_id, r.company_id, r.min_qty, r.max_qty, r.multiple,
+                   COALESCE(h.qty, 0) + COALESCE(o.qty, 0) + COALESCE(q.qty, 0) AS projected
+              FROM rules r
+              LEFT JOIN on_hand h ON h.product_id = r.product_id AND h.warehouse_id = r.warehouse_id
+              LEFT JOIN ordered o ON o.product_id = r.product_id AND o.warehouse_id = r.warehouse_id
+              LEFT JOIN requested q ON q.product_id = r.product_id
+        """, {"ids": self.ids})
+        rows = cr.dictfetchall()
+        below = [r for r in rows if r["projected"] < r["min_qty"]]
+        above_ids = [r["id"] for r in rows if r["projected"] >= r["min_qty"]]
+        now = fields.Datetime.now()
+        if below:
+            cr.execute("""
+                INSERT INTO jxc_reorder_warning (kind, state, rule_id, product_id, warehouse_id, company_id,
+                                                 min_qty, max_qty, projected_qty, suggested_qty, date_open,
+                                                 create_uid, create_date, write_uid, write_date)
+                SELECT 'reorder', 'open', v.rule_id, v.product_id, v.warehouse_id, v.company_id,
+                       v.min_qty, v.max_qty, v.projected, v.suggested, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(rule)s::int[], %(product)s::int[], %(warehouse)s::int[], %(company)s::int[],
+                              %(min)s::numeric[], %(max)s::numeric[], %(projected)s::numeric[], %(suggested)s::numeric[])
+                       AS v(rule_id, product_id, warehouse_id, company_id, min_qty, max_qty, projected, suggested)
+                ON CONFLICT (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL
+                DO UPDATE SET projected_qty = EXCLUDED.projected_qty, suggested_qty = EXCLUDED.suggested_qty,
+                              min_qty = EXCLUDED.min_qty, max_qty = EXCLUDED.max_qty,
+                              write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+            """, {"now": now, "uid": self.env.uid,
+                  "rule": [r["id"] for r in below], "product": [r["product_id"] for r in below],
+                  "warehouse": [r["warehouse_id"] for r in below], "company": [r["company_id"] for r in below],
+                  "min": [r["min_qty"] for r in below], "max": [r["max_qty"] for r in below],
+                  "projected": [r["projected"] for r in below],
+                  "suggested": [reorder_quantity(r["max_qty"], r["projected"], r["multiple"]) for r in below]})
+        if above_ids:
+            cr.execute("""
+                UPDATE jxc_reorder_warning SET state = 'closed', date_closed = %s, write_date = %s
+                 WHERE kind = 'reorder' AND state = 'open' AND rule_id = ANY(%s)
+            """, (now, now, above_ids))
+        self.env["jxc.reorder.warning"].invalidate_cache()
         return True

@@ -26,3 +26,51 @@ class TestReorderRule(StockCase):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
             with self.env.cr.savepoint():
                 self.env["jxc.reorder.rule"].create({"product_id": self.shirt.id, "warehouse_id": self.wh_a.id})
+
+
+class TestReorderScan(StockCase):
+
+    def open_warnings(self, rule):
+        return self.env["jxc.reorder.warning"].search([("rule_id", "=", rule.id), ("state", "=", "open")])
+
+    def test_one_warning_updated_then_closed(self):
+        self.picking("receipt", [(self.shirt, 4, 5.0)])
+        rule = self.env["jxc.reorder.rule"].create({
+            "product_id": self.shirt.id, "warehouse_id": self.wh_a.id, "min_qty": 10, "max_qty": 50, "multiple": 12})
+        rule.action_reorder_scan()
+        warning = self.open_warnings(rule)
+        self.assertEqual((len(warning), warning.projected_qty, warning.suggested_qty), (1, 4, 48))
+        self.picking("delivery", [(self.shirt, 2)])
+        rule.action_reorder_scan()
+        self.assertEqual(self.open_warnings(rule), warning, "updated, not duplicated")
+        self.assertEqual((warning.projected_qty, warning.suggested_qty), (2, 48))
+        order = self.env["jxc.purchase.order"].create({
+            "partner_id": self.supplier.id, "warehouse_id": self.wh_a.id,
+            "line_ids": [(0, 0, {"product_id": self.shirt.id, "uom_id": self.shirt.uom_id.id,
+                                 "product_qty": 20, "price_unit": 5.0})]})
+        order.button_confirm()
+        rule.action_reorder_scan()
+        self.assertFalse(self.open_warnings(rule), "an open order covers the gap")
+        self.assertEqual(warning.state, "closed")
+
+    def test_no_warning_when_an_approved_request_covers_it(self):
+        rule = self.env["jxc.reorder.rule"].create({
+            "product_id": self.jeans.id, "warehouse_id": self.wh_a.id, "min_qty": 5, "max_qty": 10})
+        request = self.env["jxc.purchase.request"].create({"line_ids": [(0, 0, {
+            "product_id": self.jeans.id, "uom_id": self.jeans.uom_id.id, "product_qty": 8, "price_estimated": 1.0})]})
+        request.button_to_approve()
+        request.button_approved()
+        rule.action_reorder_scan()
+        self.assertFalse(self.open_warnings(rule))
+
+    def test_one_scan_at_a_time(self):
+        rule = self.env["jxc.reorder.rule"].create({
+            "product_id": self.jeans.id, "warehouse_id": self.wh_a.id, "min_qty": 5, "max_qty": 10})
+        with self.registry.cursor() as other:
+            other.execute("SELECT pg_try_advisory_xact_lock(7303001)")
+            self.assertTrue(other.fetchone()[0])
+            self.assertFalse(rule.action_reorder_scan(), "a second scan steps aside")
+            self.assertFalse(self.open_warnings(rule))
+            other.rollback()
+        self.assertTrue(rule.action_reorder_scan())
+        self.assertEqual(len(self.open_warnings(rule)), 1)
