@@ -94,10 +94,11 @@ class JxcReorderRule(models.Model):
                   JOIN rules r ON r.product_id = l.product_id AND r.warehouse_id = o.warehouse_id
                  GROUP BY l.product_id, o.warehouse_id
             ), requested AS (
-                -- approved requests not yet turned into orders (any warehouse: requests name none)
+                -- requests not refused nor yet turned into orders (any warehouse: requests name none)
                 SELECT rl.product_id, SUM(rl.product_qty / lu.factor * pu.factor) AS qty
                   FROM jxc_purchase_request_line rl
-                  JOIN jxc_purchase_request rq ON rq.id = rl.request_id AND rq.state = 'approved'
+                  JOIN jxc_purchase_request rq ON rq.id = rl.request_id
+                                              AND rq.state IN ('draft', 'to_approve', 'approved')
                   JOIN product_uom lu ON lu.id = rl.uom_id
                   JOIN product_product p ON p.id = rl.product_id
                   JOIN product_template t ON t.id = p.product_tmpl_id

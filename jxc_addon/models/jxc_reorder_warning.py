@@ -1,4 +1,9 @@
+from collections import OrderedDict
+
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib.replenishment import reorder_quantity
 
 WARNING_KINDS = [
     ("reorder", "Below Safety Stock"),
@@ -39,6 +44,34 @@ class JxcReorderWarning(models.Model):
             CREATE UNIQUE INDEX IF NOT EXISTS jxc_reorder_warning_open_rule_uniq
                 ON jxc_reorder_warning (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL
         """)
+
+    @api.multi
+    def action_replenish(self):
+        """Purchase requests for the selected open reorder warnings, one per supplier: quantity up
+        to the maximum, at least the supplier's minimum, rounded up to the rule's multiple."""
+        warnings = self.filtered(lambda w: w.kind == "reorder" and w.state == "open")
+        if not warnings:
+            raise UserError(_("Select open below-safety-stock warnings to replenish."))
+        by_supplier = OrderedDict()
+        for warning in warnings:
+            rule = warning.rule_id
+            supplier = rule.supplier_id or warning.product_id.seller_ids[:1].name
+            seller = warning.product_id.seller_ids.filtered(lambda s: s.name == supplier)[:1]
+            minimum = seller.product_uom._compute_quantity(seller.min_qty, warning.product_id.uom_id) if seller else 0.0
+            qty = reorder_quantity(rule.max_qty, warning.projected_qty, rule.multiple, minimum)
+            if qty > 0:
+                by_supplier.setdefault(supplier, []).append((warning, qty))
+        requests = self.env["jxc.purchase.request"]
+        for supplier, lines in by_supplier.items():
+            requests |= requests.create({
+                "note": _("Replenishment of stock below its safety level."),
+                "line_ids": [(0, 0, {"product_id": w.product_id.id, "uom_id": w.product_id.uom_id.id,
+                                     "product_qty": qty, "supplier_id": supplier.id or False,
+                                     "reason": _("Below safety stock in %s") % w.warehouse_id.name})
+                             for w, qty in lines]})
+        action = self.env.ref("jxc_addon.jxc_purchase_request_action").read()[0]
+        action["domain"] = [("id", "in", requests.ids)]
+        return action
 
     @api.model
     def _cron_reorder_scan(self):

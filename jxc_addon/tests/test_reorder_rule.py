@@ -74,3 +74,25 @@ class TestReorderScan(StockCase):
             other.rollback()
         self.assertTrue(rule.action_reorder_scan())
         self.assertEqual(len(self.open_warnings(rule)), 1)
+
+    def test_replenish_creates_requests_per_supplier(self):
+        self.env["product.supplierinfo"].create({"name": self.supplier.id, "product_tmpl_id": self.shirt.product_tmpl_id.id,
+                                                 "min_qty": 30, "price": 5.0})
+        shirt_rule = self.env["jxc.reorder.rule"].create({
+            "product_id": self.shirt.id, "warehouse_id": self.wh_a.id, "min_qty": 10, "max_qty": 20, "multiple": 12,
+            "supplier_id": self.supplier.id})
+        other = self.env.ref("jxc_addon.res_partner_supplier_denim_demo")
+        jeans_rule = self.env["jxc.reorder.rule"].create({
+            "product_id": self.jeans.id, "warehouse_id": self.wh_a.id, "min_qty": 5, "max_qty": 9, "supplier_id": other.id})
+        (shirt_rule | jeans_rule).action_reorder_scan()
+        warnings = self.env["jxc.reorder.warning"].search([("rule_id", "in", (shirt_rule | jeans_rule).ids)])
+        action = warnings.action_replenish()
+        requests = self.env["jxc.purchase.request"].search(action["domain"])
+        self.assertEqual(len(requests), 2, "one request per supplier")
+        lines = requests.mapped("line_ids")
+        qty = {l.product_id: l.product_qty for l in lines}
+        self.assertEqual(qty[self.shirt], 36, "20 needed, supplier minimum 30, rounded to boxes of 12")
+        self.assertEqual(qty[self.jeans], 9)
+        (shirt_rule | jeans_rule).action_reorder_scan()
+        self.assertFalse(self.env["jxc.reorder.warning"].search(
+            [("rule_id", "in", (shirt_rule | jeans_rule).ids), ("state", "=", "open")]), "the requests cover the gap")
