@@ -1,4 +1,5 @@
 from collections import OrderedDict
+from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -35,6 +36,7 @@ class JxcReorderWarning(models.Model):
     projected_qty = fields.Float("Projected", readonly=True,
                                  help="On hand − reserved + open purchase orders + approved requests.")
     suggested_qty = fields.Float("To Order", readonly=True)
+    value = fields.Float("Value Tied Up", readonly=True, groups="jxc_addon.group_jxc_price")
     date_open = fields.Datetime("Opened on", readonly=True)
     date_closed = fields.Datetime("Closed on", readonly=True)
 
@@ -42,7 +44,9 @@ class JxcReorderWarning(models.Model):
     def init(self):
         self._cr.execute("""
             CREATE UNIQUE INDEX IF NOT EXISTS jxc_reorder_warning_open_rule_uniq
-                ON jxc_reorder_warning (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL
+                ON jxc_reorder_warning (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL;
+            CREATE UNIQUE INDEX IF NOT EXISTS jxc_reorder_warning_open_stock_uniq
+                ON jxc_reorder_warning (kind, product_id, warehouse_id) WHERE state = 'open' AND rule_id IS NULL
         """)
 
     @api.multi
@@ -72,6 +76,51 @@ class JxcReorderWarning(models.Model):
         action = self.env.ref("jxc_addon.jxc_purchase_request_action").read()[0]
         action["domain"] = [("id", "in", requests.ids)]
         return action
+
+    @api.model
+    def action_slow_moving_scan(self):
+        """Stock on hand that nothing took out for the company's slow-moving days: one open warning per
+        product and warehouse with the value tied up; closed once goods move again or are gone."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (REORDER_SCAN_LOCK + 1,))
+        if not cr.fetchone()[0]:
+            return False
+        now = fields.Datetime.now()
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        for company in self.env["res.company"].search([]):
+            since = fields.Date.to_string(today - timedelta(days=company.jxc_slow_days or 90))
+            cr.execute("""
+                WITH slow AS (
+                    SELECT q.product_id, q.warehouse_id, q.quantity, q.value
+                      FROM jxc_stock_quant q
+                     WHERE q.company_id = %(company)s AND q.quantity > 0
+                       AND NOT EXISTS (SELECT 1 FROM jxc_stock_ledger l
+                                        WHERE l.product_id = q.product_id AND l.warehouse_id = q.warehouse_id
+                                          AND l.quantity < 0 AND l.date > %(since)s)
+                       AND EXISTS (SELECT 1 FROM jxc_stock_ledger l
+                                    WHERE l.product_id = q.product_id AND l.warehouse_id = q.warehouse_id
+                                      AND l.date <= %(since)s)
+                ), closed AS (
+                    UPDATE jxc_reorder_warning w SET state = 'closed', date_closed = %(now)s, write_date = %(now)s
+                     WHERE w.kind = 'slow' AND w.state = 'open' AND w.company_id = %(company)s
+                       AND NOT EXISTS (SELECT 1 FROM slow s WHERE s.product_id = w.product_id
+                                                            AND s.warehouse_id = w.warehouse_id)
+                )
+                INSERT INTO jxc_reorder_warning (kind, state, product_id, warehouse_id, company_id, projected_qty,
+                                                 value, date_open, create_uid, create_date, write_uid, write_date)
+                SELECT 'slow', 'open', s.product_id, s.warehouse_id, %(company)s, s.quantity, s.value,
+                       %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM slow s
+                ON CONFLICT (kind, product_id, warehouse_id) WHERE state = 'open' AND rule_id IS NULL
+                DO UPDATE SET projected_qty = EXCLUDED.projected_qty, value = EXCLUDED.value,
+                              write_date = EXCLUDED.write_date
+            """, {"company": company.id, "since": since, "now": now, "uid": self.env.uid})
+        self.invalidate_cache()
+        return True
+
+    @api.model
+    def _cron_slow_moving_scan(self):
+        return self.action_slow_moving_scan()
 
     @api.model
     def _cron_reorder_scan(self):

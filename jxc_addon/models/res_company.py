@@ -86,6 +86,10 @@ class ResCompany(models.Model):
         "Demand Days", default=30,
         help="Days of sales the reorder rules average when they suggest a minimum.")
 
+    jxc_slow_days = fields.Integer(
+        "Slow-moving Days", default=90,
+        help="Stock that nothing took out for this many days is flagged as slow-moving.")
+
     @api.multi
     def _jxc_get_setting(self, field_name):
         """Return a 进销存 accounting setting, or tell the user which one is missing."""

@@ -18,6 +18,7 @@ class ResConfigSettings(models.TransientModel):
 
     jxc_invoice_policy = fields.Selection(related="company_id.jxc_invoice_policy")
     jxc_demand_days = fields.Integer(related="company_id.jxc_demand_days")
+    jxc_slow_days = fields.Integer(related="company_id.jxc_slow_days")
     group_jxc_keeper_sees_prices = fields.Boolean(
         "Warehouse keepers see purchase prices and costs",
         implied_group="jxc_addon.group_jxc_price", group="jxc_addon.group_jxc_keeper")

@@ -96,3 +96,25 @@ class TestReorderScan(StockCase):
         (shirt_rule | jeans_rule).action_reorder_scan()
         self.assertFalse(self.env["jxc.reorder.warning"].search(
             [("rule_id", "in", (shirt_rule | jeans_rule).ids), ("state", "=", "open")]), "the requests cover the gap")
+
+
+class TestSlowMoving(StockCase):
+
+    def slow(self, product):
+        return self.env["jxc.reorder.warning"].search(
+            [("kind", "=", "slow"), ("state", "=", "open"), ("product_id", "=", product.id)])
+
+    def test_stock_without_outs_is_flagged_then_cleared(self):
+        self.company.jxc_slow_days = 90
+        self.picking("receipt", [(self.shirt, 10, 5.0), (self.jeans, 5, 8.0)], date="2026-01-05")
+        self.picking("delivery", [(self.jeans, 1)])
+        self.env["jxc.reorder.warning"].action_slow_moving_scan()
+        warning = self.slow(self.shirt)
+        self.assertEqual((len(warning), warning.projected_qty, warning.value), (1, 10, 50.0))
+        self.assertFalse(self.slow(self.jeans), "the jeans sold recently")
+        self.env["jxc.reorder.warning"].action_slow_moving_scan()
+        self.assertEqual(self.slow(self.shirt), warning, "updated, not duplicated")
+        self.picking("delivery", [(self.shirt, 1)])
+        self.env["jxc.reorder.warning"].action_slow_moving_scan()
+        self.assertFalse(self.slow(self.shirt))
+        self.assertEqual(warning.state, "closed")
