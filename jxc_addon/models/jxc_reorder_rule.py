@@ -107,7 +107,8 @@ class JxcReorderRule(models.Model):
                  GROUP BY rl.product_id
             )
             SELECT r.id, r.product_id, r.warehouse_id, r.company_id, r.min_qty, r.max_qty, r.multiple,
-                   COALESCE(h.qty, 0) + COALESCE(o.qty, 0) + COALESCE(q.qty, 0) AS projected
+                   COALESCE(h.qty, 0) + COALESCE(o.qty, 0) + COALESCE(q.qty, 0) AS projected,
+                   COALESCE(h.qty, 0) AS on_hand
               FROM rules r
               LEFT JOIN on_hand h ON h.product_id = r.product_id AND h.warehouse_id = r.warehouse_id
               LEFT JOIN ordered o ON o.product_id = r.product_id AND o.warehouse_id = r.warehouse_id
@@ -142,5 +143,29 @@ class JxcReorderRule(models.Model):
                 UPDATE jxc_reorder_warning SET state = 'closed', date_closed = %s, write_date = %s
                  WHERE kind = 'reorder' AND state = 'open' AND rule_id = ANY(%s)
             """, (now, now, above_ids))
+        # Overstock: more on hand than the rule's maximum.
+        over = [r for r in rows if r["max_qty"] and r["on_hand"] > r["max_qty"]]
+        cr.execute("""
+            UPDATE jxc_reorder_warning SET state = 'closed', date_closed = %s, write_date = %s
+             WHERE kind = 'overstock' AND state = 'open' AND rule_id = ANY(%s) AND NOT rule_id = ANY(%s)
+        """, (now, now, [r["id"] for r in rows], [r["id"] for r in over]))
+        if over:
+            cr.execute("""
+                INSERT INTO jxc_reorder_warning (kind, state, rule_id, product_id, warehouse_id, company_id,
+                                                 min_qty, max_qty, projected_qty, suggested_qty, date_open,
+                                                 create_uid, create_date, write_uid, write_date)
+                SELECT 'overstock', 'open', v.rule_id, v.product_id, v.warehouse_id, v.company_id,
+                       v.min_qty, v.max_qty, v.on_hand, 0, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(rule)s::int[], %(product)s::int[], %(warehouse)s::int[], %(company)s::int[],
+                              %(min)s::numeric[], %(max)s::numeric[], %(on_hand)s::numeric[])
+                       AS v(rule_id, product_id, warehouse_id, company_id, min_qty, max_qty, on_hand)
+                ON CONFLICT (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL
+                DO UPDATE SET projected_qty = EXCLUDED.projected_qty, max_qty = EXCLUDED.max_qty,
+                              write_date = EXCLUDED.write_date
+            """, {"now": now, "uid": self.env.uid,
+                  "rule": [r["id"] for r in over], "product": [r["product_id"] for r in over],
+                  "warehouse": [r["warehouse_id"] for r in over], "company": [r["company_id"] for r in over],
+                  "min": [r["min_qty"] for r in over], "max": [r["max_qty"] for r in over],
+                  "on_hand": [r["on_hand"] for r in over]})
         self.env["jxc.reorder.warning"].invalidate_cache()
         return True

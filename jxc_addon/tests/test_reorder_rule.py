@@ -118,3 +118,17 @@ class TestSlowMoving(StockCase):
         self.env["jxc.reorder.warning"].action_slow_moving_scan()
         self.assertFalse(self.slow(self.shirt))
         self.assertEqual(warning.state, "closed")
+
+
+class TestOverstock(StockCase):
+
+    def test_above_maximum_is_flagged_then_cleared(self):
+        self.picking("receipt", [(self.shirt, 60, 5.0)])
+        rule = self.env["jxc.reorder.rule"].create({
+            "product_id": self.shirt.id, "warehouse_id": self.wh_a.id, "min_qty": 10, "max_qty": 50})
+        rule.action_reorder_scan()
+        over = self.env["jxc.reorder.warning"].search([("rule_id", "=", rule.id), ("kind", "=", "overstock")])
+        self.assertEqual((len(over), over.state, over.projected_qty), (1, "open", 60))
+        self.picking("delivery", [(self.shirt, 20)])
+        rule.action_reorder_scan()
+        self.assertEqual(over.state, "closed")
