@@ -116,56 +116,40 @@ class JxcReorderRule(models.Model):
         """, {"ids": self.ids})
         rows = cr.dictfetchall()
         below = [r for r in rows if r["projected"] < r["min_qty"]]
-        above_ids = [r["id"] for r in rows if r["projected"] >= r["min_qty"]]
-        now = fields.Datetime.now()
-        if below:
-            cr.execute("""
-                INSERT INTO jxc_reorder_warning (kind, state, rule_id, product_id, warehouse_id, company_id,
-                                                 min_qty, max_qty, projected_qty, suggested_qty, date_open,
-                                                 create_uid, create_date, write_uid, write_date)
-                SELECT 'reorder', 'open', v.rule_id, v.product_id, v.warehouse_id, v.company_id,
-                       v.min_qty, v.max_qty, v.projected, v.suggested, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(rule)s::int[], %(product)s::int[], %(warehouse)s::int[], %(company)s::int[],
-                              %(min)s::numeric[], %(max)s::numeric[], %(projected)s::numeric[], %(suggested)s::numeric[])
-                       AS v(rule_id, product_id, warehouse_id, company_id, min_qty, max_qty, projected, suggested)
-                ON CONFLICT (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL
-                DO UPDATE SET projected_qty = EXCLUDED.projected_qty, suggested_qty = EXCLUDED.suggested_qty,
-                              min_qty = EXCLUDED.min_qty, max_qty = EXCLUDED.max_qty,
-                              write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
-            """, {"now": now, "uid": self.env.uid,
-                  "rule": [r["id"] for r in below], "product": [r["product_id"] for r in below],
-                  "warehouse": [r["warehouse_id"] for r in below], "company": [r["company_id"] for r in below],
-                  "min": [r["min_qty"] for r in below], "max": [r["max_qty"] for r in below],
-                  "projected": [r["projected"] for r in below],
-                  "suggested": [reorder_quantity(r["max_qty"], r["projected"], r["multiple"]) for r in below]})
-        if above_ids:
-            cr.execute("""
-                UPDATE jxc_reorder_warning SET state = 'closed', date_closed = %s, write_date = %s
-                 WHERE kind = 'reorder' AND state = 'open' AND rule_id = ANY(%s)
-            """, (now, now, above_ids))
-        # Overstock: more on hand than the rule's maximum.
-        over = [r for r in rows if r["max_qty"] and r["on_hand"] > r["max_qty"]]
-        cr.execute("""
-            UPDATE jxc_reorder_warning SET state = 'closed', date_closed = %s, write_date = %s
-             WHERE kind = 'overstock' AND state = 'open' AND rule_id = ANY(%s) AND NOT rule_id = ANY(%s)
-        """, (now, now, [r["id"] for r in rows], [r["id"] for r in over]))
-        if over:
-            cr.execute("""
-                INSERT INTO jxc_reorder_warning (kind, state, rule_id, product_id, warehouse_id, company_id,
-                                                 min_qty, max_qty, projected_qty, suggested_qty, date_open,
-                                                 create_uid, create_date, write_uid, write_date)
-                SELECT 'overstock', 'open', v.rule_id, v.product_id, v.warehouse_id, v.company_id,
-                       v.min_qty, v.max_qty, v.on_hand, 0, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(rule)s::int[], %(product)s::int[], %(warehouse)s::int[], %(company)s::int[],
-                              %(min)s::numeric[], %(max)s::numeric[], %(on_hand)s::numeric[])
-                       AS v(rule_id, product_id, warehouse_id, company_id, min_qty, max_qty, on_hand)
-                ON CONFLICT (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL
-                DO UPDATE SET projected_qty = EXCLUDED.projected_qty, max_qty = EXCLUDED.max_qty,
-                              write_date = EXCLUDED.write_date
-            """, {"now": now, "uid": self.env.uid,
-                  "rule": [r["id"] for r in over], "product": [r["product_id"] for r in over],
-                  "warehouse": [r["warehouse_id"] for r in over], "company": [r["company_id"] for r in over],
-                  "min": [r["min_qty"] for r in over], "max": [r["max_qty"] for r in over],
-                  "on_hand": [r["on_hand"] for r in over]})
+        for row in below:
+            row["suggested"] = reorder_quantity(row["max_qty"], row["projected"], row["multiple"])
+        self._sync_warnings("reorder", rows, below, "projected")
+        over = [dict(r, suggested=0.0) for r in rows if r["max_qty"] and r["on_hand"] > r["max_qty"]]
+        self._sync_warnings("overstock", rows, over, "on_hand")
         self.env["jxc.reorder.warning"].invalidate_cache()
         return True
+
+    def _sync_warnings(self, kind, rows, flagged, quantity_key):
+        """Keep exactly one open warning of `kind` per flagged rule (created or updated, with the
+        rule's `quantity_key` figure) and close the open ones of the other scanned rules."""
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        cr.execute("""
+            UPDATE jxc_reorder_warning SET state = 'closed', date_closed = %s, write_date = %s
+             WHERE kind = %s AND state = 'open' AND rule_id = ANY(%s) AND NOT rule_id = ANY(%s)
+        """, (now, now, kind, [r["id"] for r in rows], [r["id"] for r in flagged]))
+        if not flagged:
+            return
+        cr.execute("""
+            INSERT INTO jxc_reorder_warning (kind, state, rule_id, product_id, warehouse_id, company_id,
+                                             min_qty, max_qty, projected_qty, suggested_qty, date_open,
+                                             create_uid, create_date, write_uid, write_date)
+            SELECT %(kind)s, 'open', v.rule_id, v.product_id, v.warehouse_id, v.company_id,
+                   v.min_qty, v.max_qty, v.quantity, v.suggested, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(rule)s::int[], %(product)s::int[], %(warehouse)s::int[], %(company)s::int[],
+                          %(min)s::numeric[], %(max)s::numeric[], %(quantity)s::numeric[], %(suggested)s::numeric[])
+                   AS v(rule_id, product_id, warehouse_id, company_id, min_qty, max_qty, quantity, suggested)
+            ON CONFLICT (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL
+            DO UPDATE SET projected_qty = EXCLUDED.projected_qty, suggested_qty = EXCLUDED.suggested_qty,
+                          min_qty = EXCLUDED.min_qty, max_qty = EXCLUDED.max_qty,
+                          write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+        """, {"kind": kind, "now": now, "uid": self.env.uid,
+              "rule": [r["id"] for r in flagged], "product": [r["product_id"] for r in flagged],
+              "warehouse": [r["warehouse_id"] for r in flagged], "company": [r["company_id"] for r in flagged],
+              "min": [r["min_qty"] for r in flagged], "max": [r["max_qty"] for r in flagged],
+              "quantity": [r[quantity_key] for r in flagged], "suggested": [r["suggested"] for r in flagged]})
