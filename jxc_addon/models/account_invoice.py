@@ -79,6 +79,21 @@ class AccountInvoice(models.Model):
                     purchase_line.qty_received, purchase_line.order_id.name))
 
     @api.multi
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("state") in ("paid", "cancel") or (vals.get("state") == "open" and self.env.context.get(
+                "jxc_reopen")):
+            customers = self.filtered(lambda i: i.type == "out_invoice").mapped("commercial_partner_id")
+            if customers:
+                # a customer's overdue warning and automatic hold follow its payments at once
+                self.env["jxc.reorder.warning"].sudo()._refresh_overdue(customers.ids)
+        return res
+
+    @api.multi
+    def action_invoice_re_open(self):
+        return super(AccountInvoice, self.with_context(jxc_reopen=True)).action_invoice_re_open()
+
+    @api.multi
     def invoice_validate(self):
         res = super().invoice_validate()
         self.filtered(lambda i: i.type in ("in_invoice", "in_refund"))._jxc_reconcile_grni()

@@ -30,12 +30,21 @@ class JxcReorderRule(models.Model):
     safety_days = fields.Integer("Safety Days", default=3,
                                  help="Days of sales kept on top of the lead time when suggesting the minimum.")
     supplier_id = fields.Many2one("res.partner", "Preferred Supplier", domain=[("supplier", "=", True)])
+    user_id = fields.Many2one(
+        "res.users", "Purchaser", index=True, default=lambda self: self._default_user(),
+        domain=lambda self: [("groups_id", "in", self.env.ref("jxc_addon.group_jxc_purchaser").id)],
+        help="Gets the to-do when the product falls below its safety stock; "
+             "empty: the company's Replenishment Responsible.")
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
         ("product_warehouse_uniq", "unique(product_id, warehouse_id)",
          "A product has one reorder rule per warehouse."),
     ]
+
+    @api.model
+    def _default_user(self):
+        return self.env.user if self.env.user.has_group("jxc_addon.group_jxc_purchaser") else False
 
     @api.constrains("min_qty", "max_qty", "multiple")
     def _check_quantities(self):
@@ -81,12 +90,12 @@ class JxcReorderRule(models.Model):
                   FROM jxc_stock_quant q JOIN rules r ON r.product_id = q.product_id AND r.warehouse_id = q.warehouse_id
                  GROUP BY q.product_id, q.warehouse_id
             ), ordered AS (
-                -- open purchase order quantities, in the product unit
+                -- draft and confirmed purchase order quantities still to come, in the product unit
                 SELECT l.product_id, o.warehouse_id,
                        SUM((l.product_qty - COALESCE(l.qty_received, 0) - COALESCE(l.qty_rejected, 0))
                            / lu.factor * pu.factor) AS qty
                   FROM jxc_purchase_order_line l
-                  JOIN jxc_purchase_order o ON o.id = l.order_id AND o.state = 'confirmed'
+                  JOIN jxc_purchase_order o ON o.id = l.order_id AND o.state IN ('draft', 'confirmed')
                   JOIN product_uom lu ON lu.id = l.uom_id
                   JOIN product_product p ON p.id = l.product_id
                   JOIN product_template t ON t.id = p.product_tmpl_id
@@ -126,30 +135,47 @@ class JxcReorderRule(models.Model):
 
     def _sync_warnings(self, kind, rows, flagged, quantity_key):
         """Keep exactly one open warning of `kind` per flagged rule (created or updated, with the
-        rule's `quantity_key` figure) and close the open ones of the other scanned rules."""
+        rule's `quantity_key` figure) and close the open ones of the other scanned rules. Newly
+        opened reorder warnings get a to-do for the rule's purchaser."""
         cr = self.env.cr
+        warnings = self.env["jxc.reorder.warning"]
         now = fields.Datetime.now()
         cr.execute("""
             UPDATE jxc_reorder_warning SET state = 'closed', date_closed = %s, write_date = %s
              WHERE kind = %s AND state = 'open' AND rule_id = ANY(%s) AND NOT rule_id = ANY(%s)
+            RETURNING id
         """, (now, now, kind, [r["id"] for r in rows], [r["id"] for r in flagged]))
+        warnings._remove_activities([row[0] for row in cr.fetchall()])
         if not flagged:
             return
+        companies = {r["company_id"] for r in flagged}
+        responsible = {c.id: c._jxc_replenishment_user().id for c in self.env["res.company"].browse(companies)}
         cr.execute("""
-            INSERT INTO jxc_reorder_warning (kind, state, rule_id, product_id, warehouse_id, company_id,
+            INSERT INTO jxc_reorder_warning (kind, state, rule_id, product_id, warehouse_id, company_id, user_id, name,
                                              min_qty, max_qty, projected_qty, suggested_qty, date_open,
                                              create_uid, create_date, write_uid, write_date)
             SELECT %(kind)s, 'open', v.rule_id, v.product_id, v.warehouse_id, v.company_id,
+                   COALESCE(r.user_id, d.user_id), COALESCE('[' || pp.default_code || '] ', '') || pt.name,
                    v.min_qty, v.max_qty, v.quantity, v.suggested, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM unnest(%(rule)s::int[], %(product)s::int[], %(warehouse)s::int[], %(company)s::int[],
                           %(min)s::numeric[], %(max)s::numeric[], %(quantity)s::numeric[], %(suggested)s::numeric[])
                    AS v(rule_id, product_id, warehouse_id, company_id, min_qty, max_qty, quantity, suggested)
+              JOIN jxc_reorder_rule r ON r.id = v.rule_id
+              JOIN product_product pp ON pp.id = v.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN unnest(%(d_company)s::int[], %(d_user)s::int[]) AS d(company_id, user_id)
+                     ON d.company_id = v.company_id
             ON CONFLICT (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL
             DO UPDATE SET projected_qty = EXCLUDED.projected_qty, suggested_qty = EXCLUDED.suggested_qty,
                           min_qty = EXCLUDED.min_qty, max_qty = EXCLUDED.max_qty,
                           write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+            RETURNING id, xmax = 0
         """, {"kind": kind, "now": now, "uid": self.env.uid,
               "rule": [r["id"] for r in flagged], "product": [r["product_id"] for r in flagged],
               "warehouse": [r["warehouse_id"] for r in flagged], "company": [r["company_id"] for r in flagged],
               "min": [r["min_qty"] for r in flagged], "max": [r["max_qty"] for r in flagged],
-              "quantity": [r[quantity_key] for r in flagged], "suggested": [r["suggested"] for r in flagged]})
+              "quantity": [r[quantity_key] for r in flagged], "suggested": [r["suggested"] for r in flagged],
+              "d_company": list(responsible), "d_user": [u or None for u in responsible.values()]})
+        opened = [warning_id for warning_id, inserted in cr.fetchall() if inserted]
+        if kind == "reorder":
+            warnings._schedule_activities(opened)

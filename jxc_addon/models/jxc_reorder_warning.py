@@ -13,17 +13,21 @@ WARNING_KINDS = [
     ("overdue", "Overdue Receivable"),
 ]
 WARNING_STATES = [("open", "Open"), ("closed", "Closed")]
-# Key of the PostgreSQL advisory lock held while a scan runs: one scan at a time across workers.
+# Keys of the PostgreSQL advisory locks held while a scan runs: one scan of a kind at a time across workers.
 REORDER_SCAN_LOCK = 7303001
+SLOW_MOVING_SCAN_LOCK = 7303002
+OVERDUE_SCAN_LOCK = 7303003
+CLASSIFICATION_LOCK = 7303004
 
 
 class JxcReorderWarning(models.Model):
     """One open warning per rule (or product, or customer) and kind; scans update it, never duplicate it."""
     _name = "jxc.reorder.warning"
-    _description = "Stock Warning"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Warning"
     _order = "state, date_open desc, id desc"
-    _rec_name = "product_id"
 
+    name = fields.Char(readonly=True)
     kind = fields.Selection(WARNING_KINDS, required=True, index=True, readonly=True)
     state = fields.Selection(WARNING_STATES, default="open", required=True, index=True, readonly=True)
     rule_id = fields.Many2one("jxc.reorder.rule", readonly=True, index=True, ondelete="cascade")
@@ -37,6 +41,10 @@ class JxcReorderWarning(models.Model):
                                  help="On hand − reserved + open purchase orders + approved requests.")
     suggested_qty = fields.Float("To Order", readonly=True)
     value = fields.Float("Value Tied Up", readonly=True, groups="jxc_addon.group_jxc_price")
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    amount_overdue = fields.Monetary("Amount Overdue", readonly=True)
+    days_overdue = fields.Integer("Days Overdue", readonly=True, help="Days since the oldest overdue invoice was due.")
     date_open = fields.Datetime("Opened on", readonly=True)
     date_closed = fields.Datetime("Closed on", readonly=True)
 
@@ -46,43 +54,116 @@ class JxcReorderWarning(models.Model):
             CREATE UNIQUE INDEX IF NOT EXISTS jxc_reorder_warning_open_rule_uniq
                 ON jxc_reorder_warning (kind, rule_id) WHERE state = 'open' AND rule_id IS NOT NULL;
             CREATE UNIQUE INDEX IF NOT EXISTS jxc_reorder_warning_open_stock_uniq
-                ON jxc_reorder_warning (kind, product_id, warehouse_id) WHERE state = 'open' AND rule_id IS NULL
+                ON jxc_reorder_warning (kind, product_id, warehouse_id) WHERE state = 'open' AND rule_id IS NULL;
+            CREATE UNIQUE INDEX IF NOT EXISTS jxc_reorder_warning_open_partner_uniq
+                ON jxc_reorder_warning (kind, partner_id, company_id) WHERE state = 'open' AND partner_id IS NOT NULL
         """)
+
+    # ------------------------------------------------------------------ activities
+    def _schedule_activities(self, warning_ids):
+        """A to-do for the person in charge of each newly opened warning (set-based: the scans open
+        thousands at once). Written as mail.activity.create() would, with the user following the warning."""
+        if not warning_ids:
+            return
+        self.env.cr.execute("""
+            WITH todo AS (
+                SELECT w.id, w.user_id, w.kind, w.name FROM jxc_reorder_warning w
+                 WHERE w.id = ANY(%(ids)s) AND w.state = 'open' AND w.user_id IS NOT NULL
+            ), activity AS (
+                INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
+                                           date_deadline, user_id, create_uid, create_date, write_uid, write_date)
+                SELECT %(model)s, %(model_name)s, t.id, t.name, %(type)s,
+                       CASE t.kind WHEN 'reorder' THEN %(reorder)s WHEN 'overdue' THEN %(overdue)s
+                                   WHEN 'slow' THEN %(slow)s ELSE %(overstock)s END,
+                       %(today)s, t.user_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM todo t
+                RETURNING res_id, user_id
+            ), follower AS (
+                INSERT INTO mail_followers (res_model, res_id, partner_id)
+                SELECT %(model_name)s, a.res_id, u.partner_id FROM activity a JOIN res_users u ON u.id = a.user_id
+                ON CONFLICT DO NOTHING
+            )
+            UPDATE jxc_reorder_warning w SET activity_date_deadline = %(today)s FROM activity a WHERE w.id = a.res_id
+        """, {"ids": list(warning_ids), "model": self.env["ir.model"]._get_id(self._name), "model_name": self._name,
+              "type": self.env.ref("mail.mail_activity_data_todo").id, "today": fields.Date.context_today(self),
+              "now": fields.Datetime.now(), "uid": self.env.uid,
+              "reorder": _("Replenish: below safety stock"), "overdue": _("Follow up the overdue invoices"),
+              "slow": _("Clear slow-moving stock"), "overstock": _("Reduce overstock")})
+
+    def _remove_activities(self, warning_ids):
+        """Closed warnings leave nobody's to-do list."""
+        if not warning_ids:
+            return
+        self.env.cr.execute("DELETE FROM mail_activity WHERE res_model = %s AND res_id = ANY(%s)",
+                            (self._name, list(warning_ids)))
+        self.env.cr.execute("UPDATE jxc_reorder_warning SET activity_date_deadline = NULL WHERE id = ANY(%s)",
+                            (list(warning_ids),))
 
     @api.multi
     def action_replenish(self):
-        """Purchase requests for the selected open reorder warnings, one per supplier: quantity up
-        to the maximum, at least the supplier's minimum, rounded up to the rule's multiple."""
+        """Purchase requests (or draft orders, per the company setting) for the selected open reorder
+        warnings, one per supplier: quantity up to the maximum, at least the supplier's minimum,
+        rounded up to the rule's multiple. The warnings close at once: the new documents cover them."""
         warnings = self.filtered(lambda w: w.kind == "reorder" and w.state == "open")
         if not warnings:
             raise UserError(_("Select open below-safety-stock warnings to replenish."))
-        by_supplier = OrderedDict()
+        as_orders = warnings[0].company_id.jxc_replenish_document == "order"
+        groups = OrderedDict()
         for warning in warnings:
             rule = warning.rule_id
             supplier = rule.supplier_id or warning.product_id.seller_ids[:1].name
+            if as_orders and not supplier:
+                raise UserError(_("%s has no supplier: set the preferred supplier of its reorder rule.")
+                                % warning.product_id.display_name)
             seller = warning.product_id.seller_ids.filtered(lambda s: s.name == supplier)[:1]
             minimum = seller.product_uom._compute_quantity(seller.min_qty, warning.product_id.uom_id) if seller else 0.0
             qty = reorder_quantity(rule.max_qty, warning.projected_qty, rule.multiple, minimum)
             if qty > 0:
-                by_supplier.setdefault(supplier, []).append((warning, qty))
-        requests = self.env["jxc.purchase.request"]
-        for supplier, lines in by_supplier.items():
-            requests |= requests.create({
-                "note": _("Replenishment of stock below its safety level."),
-                "line_ids": [(0, 0, {"product_id": w.product_id.id, "uom_id": w.product_id.uom_id.id,
-                                     "product_qty": qty, "supplier_id": supplier.id or False,
-                                     "reason": _("Below safety stock in %s") % w.warehouse_id.name})
-                             for w, qty in lines]})
-        action = self.env.ref("jxc_addon.jxc_purchase_request_action").read()[0]
-        action["domain"] = [("id", "in", requests.ids)]
+                key = (supplier, warning.warehouse_id) if as_orders else supplier
+                groups.setdefault(key, []).append((warning, qty))
+        if as_orders:
+            documents = self.env["jxc.purchase.order"]
+            for (supplier, warehouse), lines in groups.items():
+                documents |= documents.create(self._prepare_replenishment_order(supplier, warehouse, lines))
+            action = self.env.ref("jxc_addon.jxc_purchase_order_action").read()[0]
+        else:
+            documents = self.env["jxc.purchase.request"]
+            for supplier, lines in groups.items():
+                documents |= documents.create(self._prepare_replenishment_request(supplier, lines))
+            action = self.env.ref("jxc_addon.jxc_purchase_request_action").read()[0]
+        warnings.mapped("rule_id").action_reorder_scan()
+        action["domain"] = [("id", "in", documents.ids)]
         return action
+
+    def _prepare_replenishment_request(self, supplier, lines):
+        return {
+            "note": _("Replenishment of stock below its safety level."),
+            "line_ids": [(0, 0, {"product_id": w.product_id.id, "uom_id": w.product_id.uom_id.id,
+                                 "product_qty": qty, "supplier_id": supplier.id or False,
+                                 "reason": _("Below safety stock in %s") % w.warehouse_id.name})
+                         for w, qty in lines]}
+
+    def _prepare_replenishment_order(self, supplier, warehouse, lines):
+        order_lines = []
+        for warning, qty in lines:
+            product = warning.product_id
+            seller = product._select_seller(partner_id=supplier, quantity=qty, uom_id=product.uom_id)
+            price = seller.product_uom._compute_price(seller.price, product.uom_id) if seller else product.standard_price
+            order_lines.append((0, 0, {
+                "product_id": product.id, "name": product.display_name, "product_qty": qty,
+                "uom_id": product.uom_id.id, "price_unit": price,
+                "tax_ids": [(6, 0, product.supplier_taxes_id.filtered(
+                    lambda t: t.company_id == warehouse.company_id).ids)],
+            }))
+        return {"partner_id": supplier.id, "warehouse_id": warehouse.id, "company_id": warehouse.company_id.id,
+                "origin": _("Replenishment"), "line_ids": order_lines}
 
     @api.model
     def action_slow_moving_scan(self):
         """Stock on hand that nothing took out for the company's slow-moving days: one open warning per
         product and warehouse with the value tied up; closed once goods move again or are gone."""
         cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (REORDER_SCAN_LOCK + 1,))
+        cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (SLOW_MOVING_SCAN_LOCK,))
         if not cr.fetchone()[0]:
             return False
         now = fields.Datetime.now()
@@ -106,17 +187,111 @@ class JxcReorderWarning(models.Model):
                        AND NOT EXISTS (SELECT 1 FROM slow s WHERE s.product_id = w.product_id
                                                             AND s.warehouse_id = w.warehouse_id)
                 )
-                INSERT INTO jxc_reorder_warning (kind, state, product_id, warehouse_id, company_id, projected_qty,
-                                                 value, date_open, create_uid, create_date, write_uid, write_date)
-                SELECT 'slow', 'open', s.product_id, s.warehouse_id, %(company)s, s.quantity, s.value,
+                INSERT INTO jxc_reorder_warning (kind, state, product_id, warehouse_id, company_id, user_id, name,
+                                                 projected_qty, value, date_open,
+                                                 create_uid, create_date, write_uid, write_date)
+                SELECT 'slow', 'open', s.product_id, s.warehouse_id, %(company)s, wh.manager_id,
+                       COALESCE('[' || pp.default_code || '] ', '') || pt.name, s.quantity, s.value,
                        %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM slow s
+                  JOIN jxc_warehouse wh ON wh.id = s.warehouse_id
+                  JOIN product_product pp ON pp.id = s.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
                 ON CONFLICT (kind, product_id, warehouse_id) WHERE state = 'open' AND rule_id IS NULL
                 DO UPDATE SET projected_qty = EXCLUDED.projected_qty, value = EXCLUDED.value,
                               write_date = EXCLUDED.write_date
             """, {"company": company.id, "since": since, "now": now, "uid": self.env.uid})
         self.invalidate_cache()
         return True
+
+    # ------------------------------------------------------------------ overdue receivables
+    @api.model
+    def action_overdue_scan(self):
+        """One open warning per customer with invoices past due (amount, days since the oldest due
+        date) and a to-do for its salesperson; customers overdue beyond their credit days are put on
+        hold. Warnings close and holds lift once the invoices are paid."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (OVERDUE_SCAN_LOCK,))
+        if not self.env.cr.fetchone()[0]:
+            return False
+        self._refresh_overdue()
+        return True
+
+    def _refresh_overdue(self, partner_ids=None):
+        """The overdue scan for all customers, or only for `partner_ids` (commercial entities) when
+        invoices of theirs were paid or cancelled."""
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        scope = {"all": partner_ids is None, "partners": list(partner_ids or [])}
+        cr.execute("""
+            WITH overdue AS (
+                SELECT i.commercial_partner_id AS partner_id, i.company_id,
+                       SUM(i.residual_company_signed) AS amount,
+                       %(today)s::date - MIN(i.date_due) AS days,
+                       (array_agg(i.user_id ORDER BY i.date_due, i.id) FILTER (WHERE i.user_id IS NOT NULL))[1]
+                           AS invoice_user
+                  FROM account_invoice i
+                 WHERE i.type = 'out_invoice' AND i.state = 'open' AND i.date_due < %(today)s
+                   AND (%(all)s OR i.commercial_partner_id = ANY(%(partners)s))
+                 GROUP BY i.commercial_partner_id, i.company_id
+            ), closed AS (
+                UPDATE jxc_reorder_warning w SET state = 'closed', date_closed = %(now)s, write_date = %(now)s
+                 WHERE w.kind = 'overdue' AND w.state = 'open' AND (%(all)s OR w.partner_id = ANY(%(partners)s))
+                   AND NOT EXISTS (SELECT 1 FROM overdue o WHERE o.partner_id = w.partner_id
+                                                             AND o.company_id = w.company_id)
+                RETURNING w.id
+            ), upserted AS (
+                INSERT INTO jxc_reorder_warning (kind, state, partner_id, company_id, user_id, name, amount_overdue,
+                                                 days_overdue, date_open, create_uid, create_date, write_uid, write_date)
+                SELECT 'overdue', 'open', o.partner_id, o.company_id, COALESCE(p.user_id, o.invoice_user), p.name,
+                       o.amount, o.days, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM overdue o JOIN res_partner p ON p.id = o.partner_id
+                ON CONFLICT (kind, partner_id, company_id) WHERE state = 'open' AND partner_id IS NOT NULL
+                DO UPDATE SET amount_overdue = EXCLUDED.amount_overdue, days_overdue = EXCLUDED.days_overdue,
+                              write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                RETURNING id, xmax = 0 AS inserted
+            )
+            SELECT 'closed', id FROM closed
+             UNION ALL SELECT 'opened', id FROM upserted WHERE inserted
+        """, dict(scope, today=today, now=now, uid=self.env.uid))
+        changes = cr.fetchall()
+        self._remove_activities([i for change, i in changes if change == "closed"])
+        self._schedule_activities([i for change, i in changes if change == "opened"])
+        # beyond the credit days: on hold; an automatic hold lifts when nothing is late any more
+        cr.execute("""
+            SELECT p.id, p.jxc_on_hold, MAX(w.days_overdue), MAX(p.jxc_credit_days)
+              FROM res_partner p
+              LEFT JOIN jxc_reorder_warning w ON w.partner_id = p.id AND w.kind = 'overdue' AND w.state = 'open'
+                                             AND w.days_overdue > COALESCE(p.jxc_credit_days, 0)
+             WHERE (%(all)s OR p.id = ANY(%(partners)s))
+               AND p.id = p.commercial_partner_id AND (w.id IS NOT NULL OR p.jxc_hold_overdue)
+             GROUP BY p.id
+        """, scope)
+        Partner = self.env["res.partner"].with_context(jxc_overdue_scan=True)
+        for partner_id, on_hold, days, credit_days in cr.fetchall():
+            partner = Partner.browse(partner_id)
+            if days is None:
+                partner.write({"jxc_on_hold": False, "jxc_hold_overdue": False})
+                partner.message_post(body=_("Hold lifted: no invoice is overdue any more."))
+            elif not on_hold:
+                partner.write({"jxc_on_hold": True, "jxc_hold_overdue": True})
+                partner.message_post(body=_("Put on hold: an invoice is overdue by %s days (credit days: %s).")
+                                     % (days, credit_days or 0))
+        self.invalidate_cache()
+
+    # ------------------------------------------------------------------ crons
+    @api.model
+    def action_run_scans(self):
+        """Every scan now, as the scheduled actions would run them; then the open warnings."""
+        self.env["jxc.reorder.rule"].search([]).action_reorder_scan()
+        self.action_slow_moving_scan()
+        self.action_overdue_scan()
+        self.env["res.partner"].action_classify_partners()
+        return self.env.ref("jxc_addon.jxc_reorder_warning_action").read()[0]
+
+    @api.model
+    def _cron_overdue_scan(self):
+        return self.action_overdue_scan()
 
     @api.model
     def _cron_slow_moving_scan(self):

@@ -90,6 +90,27 @@ class ResCompany(models.Model):
         "Slow-moving Days", default=90,
         help="Stock that nothing took out for this many days is flagged as slow-moving.")
 
+    jxc_replenish_document = fields.Selection(
+        [("request", "Purchase Requests"), ("order", "Draft Purchase Orders")],
+        string="Replenish With", default="request", required=True,
+        help="What the Replenish button of the reorder warnings creates, one per supplier.")
+    jxc_replenishment_user_id = fields.Many2one(
+        "res.users", string="Replenishment Responsible",
+        help="Gets the to-do of reorder warnings whose rule names no purchaser; "
+             "empty: the first Purchaser of the company.")
+
+    @api.multi
+    def _jxc_replenishment_user(self):
+        """Who is in charge of a reorder warning whose rule names nobody: the setting, else the
+        company's first purchaser who is not also a manager, else its first manager."""
+        self.ensure_one()
+        if self.jxc_replenishment_user_id:
+            return self.jxc_replenishment_user_id
+        purchasers = self.env.ref("jxc_addon.group_jxc_purchaser").users.filtered(
+            lambda u: self in u.company_ids and not u.share)
+        manager = self.env.ref("jxc_addon.group_jxc_manager")
+        return (purchasers.filtered(lambda u: manager not in u.groups_id) or purchasers).sorted("id")[:1]
+
     @api.multi
     def _jxc_get_setting(self, field_name):
         """Return a 进销存 accounting setting, or tell the user which one is missing."""

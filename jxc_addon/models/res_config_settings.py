@@ -19,6 +19,8 @@ class ResConfigSettings(models.TransientModel):
     jxc_invoice_policy = fields.Selection(related="company_id.jxc_invoice_policy")
     jxc_demand_days = fields.Integer(related="company_id.jxc_demand_days")
     jxc_slow_days = fields.Integer(related="company_id.jxc_slow_days")
+    jxc_replenish_document = fields.Selection(related="company_id.jxc_replenish_document")
+    jxc_replenishment_user_id = fields.Many2one(related="company_id.jxc_replenishment_user_id")
     group_jxc_keeper_sees_prices = fields.Boolean(
         "Warehouse keepers see purchase prices and costs",
         implied_group="jxc_addon.group_jxc_price", group="jxc_addon.group_jxc_keeper")

@@ -1,6 +1,13 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
+from ..lib.replenishment import rfm_grades
+from .jxc_reorder_warning import CLASSIFICATION_LOCK
+
 CUSTOMER_GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
+# Classification looks at the last year of sales and receipts.
+CLASSIFICATION_DAYS = 365
 
 
 class ResPartner(models.Model):
@@ -13,6 +20,10 @@ class ResPartner(models.Model):
     jxc_on_hold = fields.Boolean(
         string="On Hold", track_visibility="onchange",
         help="A customer on hold gets no order confirmation or delivery.")
+    jxc_hold_overdue = fields.Boolean(
+        string="On Hold for Overdue Invoices", readonly=True, copy=False,
+        help="Set by the overdue scan when an invoice is late beyond the credit days; "
+             "the hold lifts by itself once the invoices are paid.")
     jxc_customer_grade = fields.Selection(
         CUSTOMER_GRADES, string="Customer Grade",
         help="A/B/C class from recency, frequency and amount of purchases.")
@@ -84,4 +95,79 @@ class ResPartner(models.Model):
     @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + [
-            "jxc_credit_days", "jxc_on_hold", "jxc_customer_grade"]
+            "jxc_credit_days", "jxc_on_hold", "jxc_hold_overdue", "jxc_customer_grade"]
+
+    @api.multi
+    def write(self, vals):
+        # a hold set or lifted by hand is the user's: the overdue scan no longer lifts it by itself
+        if "jxc_on_hold" in vals and not self.env.context.get("jxc_overdue_scan"):
+            vals = dict(vals, jxc_hold_overdue=False)
+        return super().write(vals)
+
+    # ------------------------------------------------------------------ classification
+    @api.model
+    def action_classify_partners(self):
+        """Customer grades (RFM) and supplier performance from the last year, one refresh at a time."""
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (CLASSIFICATION_LOCK,))
+        if not self.env.cr.fetchone()[0]:
+            return False
+        since = fields.Date.to_string(
+            fields.Date.from_string(fields.Date.context_today(self)) - timedelta(days=CLASSIFICATION_DAYS))
+        self._jxc_grade_customers(since, fields.Date.context_today(self))
+        self._jxc_rate_suppliers(since)
+        self.invalidate_cache()
+        return True
+
+    @api.model
+    def _cron_classify_partners(self):
+        return self.action_classify_partners()
+
+    def _jxc_grade_customers(self, since, today):
+        """A/B/C by recency, frequency and amount of confirmed sales orders; customers who bought
+        nothing in the period fall to C."""
+        cr = self.env.cr
+        cr.execute("""
+            SELECT p.commercial_partner_id, %s::date - MAX(o.date_order), COUNT(*), SUM(o.amount_untaxed)
+              FROM jxc_sale_order o JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.state IN ('confirmed', 'done') AND o.date_order >= %s
+             GROUP BY p.commercial_partner_id
+        """, (today, since))
+        grades = rfm_grades(cr.fetchall())
+        cr.execute("""
+            UPDATE res_partner p SET jxc_customer_grade = v.grade
+              FROM unnest(%s::int[], %s::varchar[]) AS v(partner_id, grade)
+             WHERE p.commercial_partner_id = v.partner_id AND p.jxc_customer_grade IS DISTINCT FROM v.grade
+        """, (list(grades), list(grades.values())))
+        cr.execute("""
+            UPDATE res_partner SET jxc_customer_grade = 'c'
+             WHERE jxc_customer_grade IN ('a', 'b') AND NOT commercial_partner_id = ANY(%s)
+        """, (list(grades),))
+
+    def _jxc_rate_suppliers(self, since):
+        """On-time rate (receipts by the order's expected date), quality pass rate (accepted over
+        received) and average lead days (order date to receipt) of each supplier."""
+        self.env.cr.execute("""
+            WITH receipts AS (
+                SELECT rp.commercial_partner_id AS partner_id, k.id AS picking_id,
+                       BOOL_AND(k.date <= COALESCE(o.date_expected, k.date)) AS on_time,
+                       MAX(k.date - o.date_order) AS lead_days,
+                       SUM(sl.quantity) AS accepted, SUM(sl.quantity + COALESCE(sl.rejected_qty, 0)) AS received
+                  FROM jxc_stock_picking_line sl
+                  JOIN jxc_stock_picking k ON k.id = sl.picking_id
+                  JOIN jxc_purchase_order_line pl ON pl.id = sl.purchase_line_id
+                  JOIN jxc_purchase_order o ON o.id = pl.order_id
+                  JOIN res_partner rp ON rp.id = o.partner_id
+                 WHERE k.state = 'done' AND k.picking_type = 'receipt' AND k.date >= %s
+                 GROUP BY rp.commercial_partner_id, k.id
+            ), rates AS (
+                SELECT partner_id,
+                       100.0 * COUNT(*) FILTER (WHERE on_time) / COUNT(*) AS on_time_rate,
+                       100.0 * SUM(accepted) / NULLIF(SUM(received), 0) AS quality_rate,
+                       AVG(lead_days) AS lead_days
+                  FROM receipts GROUP BY partner_id
+            )
+            UPDATE res_partner p SET jxc_supplier_ontime_rate = r.on_time_rate,
+                                     jxc_supplier_quality_rate = r.quality_rate,
+                                     jxc_supplier_lead_days = r.lead_days
+              FROM rates r WHERE p.id = r.partner_id
+        """, (since,))

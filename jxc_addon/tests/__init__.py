@@ -6,3 +6,4 @@ from . import test_stock_concurrency
 from . import test_stock_count_opening
 from . import test_stock_picking
 from . import test_views
+from . import test_reorder_warning
