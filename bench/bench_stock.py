@@ -4,10 +4,13 @@ Run through `make bench` (creates the databases on first use). Prints:
   - ms and SQL queries per validated 5-line receipt and delivery, ours and Odoo's
     (stock + stock_account, average cost, real-time valuation);
   - one 5,000-line receipt validated by jxc_addon;
-  - the integrity check over 1,000,000 ledger rows.
+  - the integrity check over 1,000,000 ledger rows;
+  - the hourly reorder scan over 50,000 reorder rules (5,000 products × 10 warehouses), first run
+    and re-run, with its query count next to a scan of a tenth of the rules.
 Everything runs in transactions that are rolled back: the databases stay as they were.
 """
 import argparse
+import contextlib
 import cProfile
 import os
 import pstats
@@ -15,6 +18,34 @@ import time
 
 import odoo
 from odoo import SUPERUSER_ID, api
+
+
+@contextlib.contextmanager
+def profiled():
+    """With JXC_BENCH_PROFILE=1: print the slowest queries and the Python profile of the block."""
+    if not os.environ.get("JXC_BENCH_PROFILE"):
+        yield
+        return
+    profile = cProfile.Profile()
+    timings = []
+    execute = odoo.sql_db.Cursor.execute
+
+    def timed_execute(self, query, params=None, log_exceptions=None):
+        start = time.perf_counter()
+        try:
+            return execute(self, query, params, log_exceptions)
+        finally:
+            timings.append((time.perf_counter() - start, " ".join(str(query).split())[:150]))
+    odoo.sql_db.Cursor.execute = timed_execute
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        odoo.sql_db.Cursor.execute = execute
+        for seconds, query in sorted(timings, reverse=True)[:12]:
+            print("%8.3f s  %s" % (seconds, query))
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
 
 
 def measure(cr, fn):
@@ -45,6 +76,8 @@ def jxc_setup(db, big_lines):
             Product.create({"name": "Bench %d" % i, "default_code": "BENCH-%d" % i, "type": "consu"})
         if not env["jxc.warehouse"].search([("code", "=", "BENCH")]):
             env["jxc.warehouse"].create({"name": "Bench", "code": "BENCH"})
+        for i in range(env["jxc.warehouse"].search_count([("code", "=like", "BW%")]), 10):
+            env["jxc.warehouse"].create({"name": "Bench W%d" % i, "code": "BW%d" % i})
         for name, flag in (("Bench supplier", "supplier"), ("Bench customer", "customer")):
             if not env["res.partner"].search([("name", "=", name)]):
                 env["res.partner"].create({"name": name, flag: True})
@@ -114,26 +147,8 @@ def jxc_bench(db, docs, big_lines, ledger_rows):
             "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "quantity": 2, "unit_cost": 3.5})
                          for p in big_products]})
         env["res.users"].invalidate_cache()  # the whole ORM cache
-        if os.environ.get("JXC_BENCH_PROFILE"):
-            profile = cProfile.Profile()
-            profile.enable()
-            slow = []
-            execute = odoo.sql_db.Cursor.execute
-
-            def timed_execute(self, query, params=None, log_exceptions=None):
-                start = time.perf_counter()
-                try:
-                    return execute(self, query, params, log_exceptions)
-                finally:
-                    slow.append((time.perf_counter() - start, " ".join(str(query).split())[:150]))
-            odoo.sql_db.Cursor.execute = timed_execute
-        results["big"] = measure(cr, big.button_done)[:2]
-        if os.environ.get("JXC_BENCH_PROFILE"):
-            odoo.sql_db.Cursor.execute = execute
-            for seconds, query in sorted(slow, reverse=True)[:12]:
-                print("%8.3f s  %s" % (seconds, query))
-            profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+        with profiled():
+            results["big"] = measure(cr, big.button_done)[:2]
         results["big_move_lines"] = len(big.move_id.line_ids)
 
         # A million ledger rows (with their quants kept consistent), then the full check.
@@ -155,6 +170,69 @@ def jxc_bench(db, docs, big_lines, ledger_rows):
         check = env["jxc.stock.check"].create({"company_id": wh.company_id.id})
         ms, queries, _ = measure(cr, check.button_run)
         results["check"] = (ms, queries, check.issue_count)
+        return results
+    finally:
+        cr.rollback()
+        cr.close()
+
+
+def reorder_bench(db, rule_count):
+    """The reorder scan as its hourly cron runs it, over `rule_count` rules with stock, open
+    purchase orders and requests; all in a transaction rolled back at the end."""
+    env = env_for(db)
+    cr = env.cr
+    try:
+        warehouses = env["jxc.warehouse"].search([("code", "=like", "BW%")], order="code")
+        products = env["product.product"].search([("default_code", "=like", "BULK-%")], order="default_code")
+        per_warehouse = rule_count // len(warehouses)
+        assert len(products) >= per_warehouse, "run with --big-lines >= rules / 10"
+        company = warehouses[0].company_id
+        cr.execute("DELETE FROM jxc_reorder_rule")
+        cr.execute("""
+            INSERT INTO jxc_reorder_rule (product_id, warehouse_id, company_id, min_qty, max_qty, multiple,
+                                          lead_days, safety_days, active, create_uid, create_date, write_uid, write_date)
+            SELECT p.id, w.id, %(company)s, 10, 50, 12, 7, 3, TRUE, 1, now(), 1, now()
+              FROM unnest(%(products)s::int[]) p(id) CROSS JOIN unnest(%(warehouses)s::int[]) w(id)
+        """, {"company": company.id, "products": products.ids[:per_warehouse], "warehouses": warehouses.ids})
+        # on hand 0..59 spread over the pairs: about 1 in 6 below the minimum, 1 in 6 above the maximum
+        cr.execute("""
+            INSERT INTO jxc_stock_quant (product_id, warehouse_id, company_id, quantity, reserved_quantity, value,
+                                         create_uid, create_date, write_uid, write_date)
+            SELECT r.product_id, r.warehouse_id, r.company_id, (r.product_id * 7 + r.warehouse_id) % 60, 0,
+                   ((r.product_id * 7 + r.warehouse_id) % 60) * 5, 1, now(), 1, now()
+              FROM jxc_reorder_rule r
+            ON CONFLICT DO NOTHING
+        """)
+        supplier = env["res.partner"].search([("name", "=", "Bench supplier")], limit=1)
+        order = env["jxc.purchase.order"].create({
+            "partner_id": supplier.id, "warehouse_id": warehouses[0].id,
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": 30, "price_unit": 1.0})
+                         for p in products[:200]]})
+        order.button_confirm()
+        env["jxc.purchase.request"].create({"line_ids": [
+            (0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": 20, "price_estimated": 1.0})
+            for p in products[200:400]]})
+        cr.execute("ANALYZE jxc_reorder_rule")
+        cr.execute("ANALYZE jxc_stock_quant")
+        Warning = env["jxc.reorder.warning"]
+        results = {}
+        env["res.users"].invalidate_cache()
+        with profiled():
+            results["first"] = measure(cr, Warning._cron_reorder_scan)
+        cr.execute("SELECT kind, count(*) FROM jxc_reorder_warning WHERE state = 'open' GROUP BY kind")
+        results["open"] = dict(cr.fetchall())
+        cr.execute("SELECT count(*) FROM mail_activity WHERE res_model = 'jxc.reorder.warning'")
+        results["activities"] = cr.fetchone()[0]
+        # the next hourly run finds the new warnings analyzed (autovacuum had the hour to do it)
+        cr.execute("ANALYZE jxc_reorder_warning")
+        cr.execute("ANALYZE mail_activity")
+        env["res.users"].invalidate_cache()
+        with profiled():
+            results["rerun"] = measure(cr, Warning._cron_reorder_scan)
+        # a tenth of the rules: the query count must not change
+        cr.execute("UPDATE jxc_reorder_rule SET active = FALSE WHERE warehouse_id <> %s", (warehouses[0].id,))
+        env["res.users"].invalidate_cache()
+        results["tenth"] = measure(cr, Warning._cron_reorder_scan)
         return results
     finally:
         cr.rollback()
@@ -252,12 +330,20 @@ def main():
     parser.add_argument("--docs", type=int, default=30)
     parser.add_argument("--big-lines", type=int, default=5000)
     parser.add_argument("--ledger-rows", type=int, default=1000000)
+    parser.add_argument("--rules", type=int, default=50000)
+    parser.add_argument("--only-reorder", action="store_true", help="only the reorder scan figure")
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.conf, "--log-level=warn"])
     with api.Environment.manage():
-        ours = jxc_bench(args.db, args.docs, args.big_lines, args.ledger_rows)
-        theirs = odoo_bench(args.odoo_db, args.docs)
+        if args.only_reorder:
+            jxc_setup(args.db, args.big_lines)
+        else:
+            ours = jxc_bench(args.db, args.docs, args.big_lines, args.ledger_rows)
+            theirs = odoo_bench(args.odoo_db, args.docs)
+        reorder = reorder_bench(args.db, args.rules)
     print()
+    if args.only_reorder:
+        return print_reorder(args, reorder)
     print("Validated 5-line document (mean of %d)        jxc_addon            Odoo 11 stock_account" % args.docs)
     for kind in ("receipt", "delivery"):
         print("  %-9s                                  %7.1f ms %5.0f SQL   %7.1f ms %5.0f SQL   (%.0fx faster, %.0fx fewer SQL)" % (
@@ -271,6 +357,15 @@ def main():
     print("Integrity check over %d ledger rows: %.2f s, %d SQL queries, %d issue(s) "
           "(1 expected: the synthetic rows have no journal entry)" % (
         ours["ledger_rows"], ours["check"][0] / 1000.0, ours["check"][1], ours["check"][2]))
+    print_reorder(args, reorder)
+
+
+def print_reorder(args, reorder):
+    print("Reorder scan over %d rules (goal < 5 s): first run %.2f s, %d SQL (%d below minimum, %d overstock, "
+          "%d to-dos); re-run %.2f s, %d SQL; over %d rules %.2f s, %d SQL" % (
+              args.rules, reorder["first"][0] / 1000.0, reorder["first"][1], reorder["open"].get("reorder", 0),
+              reorder["open"].get("overstock", 0), reorder["activities"], reorder["rerun"][0] / 1000.0,
+              reorder["rerun"][1], args.rules // 10, reorder["tenth"][0] / 1000.0, reorder["tenth"][1]))
 
 
 if __name__ == "__main__":

@@ -84,7 +84,8 @@ class JxcReorderRule(models.Model):
         cr.execute("""
             WITH rules AS (
                 SELECT r.id, r.product_id, r.warehouse_id, r.company_id, r.min_qty, r.max_qty, r.multiple
-                  FROM jxc_reorder_rule r WHERE r.id = ANY(%(ids)s) AND r.active
+                  FROM unnest(%(ids)s::int[]) AS scanned(id) JOIN jxc_reorder_rule r ON r.id = scanned.id
+                 WHERE r.active
             ), on_hand AS (
                 SELECT q.product_id, q.warehouse_id, SUM(q.quantity - q.reserved_quantity) AS qty
                   FROM jxc_stock_quant q JOIN rules r ON r.product_id = q.product_id AND r.warehouse_id = q.warehouse_id
@@ -140,11 +141,13 @@ class JxcReorderRule(models.Model):
         cr = self.env.cr
         warnings = self.env["jxc.reorder.warning"]
         now = fields.Datetime.now()
+        # joins on unnest() rather than = ANY(): tens of thousands of ids would be compared one by one
         cr.execute("""
-            UPDATE jxc_reorder_warning SET state = 'closed', date_closed = %s, write_date = %s
-             WHERE kind = %s AND state = 'open' AND rule_id = ANY(%s) AND NOT rule_id = ANY(%s)
-            RETURNING id
-        """, (now, now, kind, [r["id"] for r in rows], [r["id"] for r in flagged]))
+            UPDATE jxc_reorder_warning w SET state = 'closed', date_closed = %(now)s, write_date = %(now)s
+              FROM (SELECT unnest(%(scanned)s::int[]) EXCEPT SELECT unnest(%(flagged)s::int[])) AS cleared(rule_id)
+             WHERE w.kind = %(kind)s AND w.state = 'open' AND w.rule_id = cleared.rule_id
+            RETURNING w.id
+        """, {"now": now, "kind": kind, "scanned": [r["id"] for r in rows], "flagged": [r["id"] for r in flagged]})
         warnings._remove_activities([row[0] for row in cr.fetchall()])
         if not flagged:
             return
@@ -169,6 +172,10 @@ class JxcReorderRule(models.Model):
             DO UPDATE SET projected_qty = EXCLUDED.projected_qty, suggested_qty = EXCLUDED.suggested_qty,
                           min_qty = EXCLUDED.min_qty, max_qty = EXCLUDED.max_qty,
                           write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                -- an unchanged warning is not rewritten: the hourly re-run of a quiet day writes nothing
+                WHERE (jxc_reorder_warning.projected_qty, jxc_reorder_warning.suggested_qty,
+                       jxc_reorder_warning.min_qty, jxc_reorder_warning.max_qty)
+                      IS DISTINCT FROM (EXCLUDED.projected_qty, EXCLUDED.suggested_qty, EXCLUDED.min_qty, EXCLUDED.max_qty)
             RETURNING id, xmax = 0
         """, {"kind": kind, "now": now, "uid": self.env.uid,
               "rule": [r["id"] for r in flagged], "product": [r["product_id"] for r in flagged],

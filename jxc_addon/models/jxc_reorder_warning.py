@@ -67,8 +67,9 @@ class JxcReorderWarning(models.Model):
             return
         self.env.cr.execute("""
             WITH todo AS (
-                SELECT w.id, w.user_id, w.kind, w.name FROM jxc_reorder_warning w
-                 WHERE w.id = ANY(%(ids)s) AND w.state = 'open' AND w.user_id IS NOT NULL
+                SELECT w.id, w.user_id, w.kind, w.name
+                  FROM unnest(%(ids)s::int[]) AS opened(id) JOIN jxc_reorder_warning w ON w.id = opened.id
+                 WHERE w.state = 'open' AND w.user_id IS NOT NULL
             ), activity AS (
                 INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
                                            date_deadline, user_id, create_uid, create_date, write_uid, write_date)
@@ -94,10 +95,13 @@ class JxcReorderWarning(models.Model):
         """Closed warnings leave nobody's to-do list."""
         if not warning_ids:
             return
-        self.env.cr.execute("DELETE FROM mail_activity WHERE res_model = %s AND res_id = ANY(%s)",
-                            (self._name, list(warning_ids)))
-        self.env.cr.execute("UPDATE jxc_reorder_warning SET activity_date_deadline = NULL WHERE id = ANY(%s)",
-                            (list(warning_ids),))
+        self.env.cr.execute("""
+            WITH closed AS (SELECT unnest(%(ids)s::int[]) AS id), removed AS (
+                DELETE FROM mail_activity a USING closed c WHERE a.res_model = %(model)s AND a.res_id = c.id
+            )
+            UPDATE jxc_reorder_warning w SET activity_date_deadline = NULL FROM closed c
+             WHERE w.id = c.id AND w.activity_date_deadline IS NOT NULL
+        """, {"ids": list(warning_ids), "model": self._name})
 
     @api.multi
     def action_replenish(self):
