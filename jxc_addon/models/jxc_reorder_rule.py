@@ -54,6 +54,24 @@ class JxcReorderRule(models.Model):
                     "Reorder rule of %s: quantities cannot be negative and the maximum cannot be below the minimum.")
                     % rule.product_id.display_name)
 
+    @api.model
+    def _jxc_create_demo_rules(self):
+        """Demo rules in the Guangzhou warehouse, some below their minimum or above their maximum
+        after the demo purchases, then a first scan so the warnings board has something to show."""
+        warehouse = self.env.ref("jxc_addon.jxc_warehouse_gz_demo")
+        purchaser = self.env.ref("jxc_addon.res_users_purchaser_demo")
+        for product, minimum, maximum, multiple, supplier in (
+                ("tshirt_white", 500, 1200, 12, "textile"),
+                ("jeans_slim", 120, 240, 12, "denim"),
+                ("sneakers", 20, 60, 20, "shoes"),
+                ("cap", 24, 96, 12, "accessories")):
+            self.create({
+                "product_id": self.env.ref("jxc_addon.product_%s_demo" % product).product_variant_id.id,
+                "warehouse_id": warehouse.id, "min_qty": minimum, "max_qty": maximum, "multiple": multiple,
+                "supplier_id": self.env.ref("jxc_addon.res_partner_supplier_%s_demo" % supplier).id,
+                "user_id": purchaser.id})
+        self.env["jxc.reorder.warning"]._cron_reorder_scan()
+
     @api.multi
     def action_suggest_minimum(self):
         """Minimum = average daily sales over the last N days (Settings) × (lead days + safety days);

@@ -262,3 +262,16 @@ class TestScansOneAtATime(WarningCase):
             self.assertTrue(scan(), "free again once the other worker is done")
         self.assertTrue(self.Warning.search([("kind", "=", "slow"), ("product_id", "=", self.shirt.id)]))
         self.assertEqual(gone.jxc_customer_grade, "c")
+
+
+class TestDemoWarnings(WarningCase):
+
+    def test_demo_board_shows_warnings_with_the_purchasers_todos(self):
+        purchaser = self.env.ref("jxc_addon.res_users_purchaser_demo")
+        tshirt = self.env.ref("jxc_addon.product_tshirt_white_demo").product_variant_id
+        warning = self.Warning.search([("kind", "=", "reorder"), ("state", "=", "open"), ("product_id", "=", tshirt.id)])
+        self.assertEqual(len(warning), 1)
+        self.assertEqual(self.activities(warning).user_id, purchaser)
+        cap = self.env.ref("jxc_addon.product_cap_demo").product_variant_id
+        self.assertTrue(self.Warning.search([("kind", "=", "overstock"), ("state", "=", "open"), ("product_id", "=", cap.id)]),
+                        "144 caps received against a maximum of 96")
