@@ -41,6 +41,28 @@ class StockCase(SavepointCase):
         cls.account = {code: cls.company._jxc_find_account(code) for code in ("1405", "5401", "1901", "5601", "3001")}
         cls.account["grni"] = cls.company.jxc_grni_account_id
 
+    @classmethod
+    def make_user(cls, login, *groups):
+        """An internal user in the given 进销存 groups (e.g. "group_jxc_salesman"); password = login."""
+        return cls.env["res.users"].with_context(no_reset_password=True).create({
+            "name": login, "login": login, "password": login, "email": login + "@example.com",
+            "groups_id": [(6, 0, [cls.env.ref("base.group_user").id] + [cls.env.ref("jxc_addon." + g).id for g in groups])]})
+
+    def pay(self, invoice, amount=None):
+        """Pay an invoice or bill from the company's bank journal, as Register Payment does."""
+        journal = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", invoice.company_id.id)],
+                                                     limit=1)
+        inbound = invoice.type in ("out_invoice", "in_refund")
+        payment = self.env["account.payment"].create({
+            "payment_type": "inbound" if inbound else "outbound",
+            "partner_type": "customer" if invoice.type.startswith("out") else "supplier",
+            "partner_id": invoice.commercial_partner_id.id, "amount": amount or invoice.residual,
+            "journal_id": journal.id, "invoice_ids": [(6, 0, invoice.ids)],
+            "payment_method_id": self.env.ref("account.account_payment_method_manual_in" if inbound
+                                              else "account.account_payment_method_manual_out").id})
+        payment.post()
+        return payment
+
     def tearDown(self):
         issues = self.env["jxc.stock.check"].new({"company_id": self.company.id})._find_issues()
         self.assertEqual(issues, [], "integrity check after the scenario")

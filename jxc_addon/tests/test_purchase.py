@@ -257,14 +257,9 @@ class TestPurchaseForeignCurrency(PurchaseCase):
 class TestPriceVisibility(PurchaseCase):
 
     def test_salesman_never_and_keeper_optionally_sees_prices(self):
-        users = self.env["res.users"].with_context(no_reset_password=True)
-
-        def make(login, *groups):
-            return users.create({"name": login, "login": "t_price_" + login, "email": login + "@example.com",
-                                 "groups_id": [(6, 0, [self.env.ref("jxc_addon." + g).id for g in groups])]})
-        salesman = make("salesman", "group_jxc_salesman")
-        keeper = make("keeper", "group_jxc_keeper")
-        boss = make("boss", "group_jxc_manager")
+        salesman = self.make_user("t_price_salesman", "group_jxc_salesman")
+        keeper = self.make_user("t_price_keeper", "group_jxc_keeper")
+        boss = self.make_user("t_price_boss", "group_jxc_manager")
         order = self.order([(self.shirt, 4, 7.0)])
         receipt = self.env["jxc.stock.picking"].browse(order.action_receive()["res_id"])
         line = receipt.line_ids

@@ -8,16 +8,10 @@ class TestPurchaseRequest(StockCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        users = cls.env["res.users"].with_context(no_reset_password=True)
-
-        def make(login, group):
-            return users.create({"name": login, "login": "t_req_" + login, "email": login + "@example.com",
-                                 "groups_id": [(6, 0, [cls.env.ref("base.group_user").id,
-                                                       cls.env.ref("jxc_addon." + group).id])]})
-        cls.viewer = make("viewer", "group_jxc_user")
-        cls.salesman = make("salesman", "group_jxc_salesman")
-        cls.purchaser = make("purchaser", "group_jxc_purchaser")
-        cls.manager = make("manager", "group_jxc_manager")
+        cls.viewer = cls.make_user("t_req_viewer", "group_jxc_user")
+        cls.salesman = cls.make_user("t_req_salesman", "group_jxc_salesman")
+        cls.purchaser = cls.make_user("t_req_purchaser", "group_jxc_purchaser")
+        cls.manager = cls.make_user("t_req_manager", "group_jxc_manager")
         cls.company.jxc_request_approval_amount = 1000.0
         cls.other_supplier = cls.env.ref("jxc_addon.res_partner_supplier_denim_demo")
 
@@ -111,12 +105,7 @@ class TestPurchaseRequest(StockCase):
         invoice = self.env["account.invoice"].browse(order.action_create_bill()["res_id"])
         invoice.action_invoice_open()
         self.assertEqual(invoice.amount_untaxed, 40.0, "8 accepted shirts; the input VAT goes to its own account")
-        journal = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
-        payment = self.env["account.payment"].create({
-            "payment_type": "outbound", "partner_type": "supplier", "partner_id": self.supplier.id,
-            "amount": invoice.amount_total, "journal_id": journal.id, "invoice_ids": [(6, 0, invoice.ids)],
-            "payment_method_id": self.env.ref("account.account_payment_method_manual_out").id})
-        payment.post()
+        self.pay(invoice, invoice.amount_total)
         self.assertEqual(invoice.state, "paid")
         grni = self.company.jxc_grni_account_id
         grni_lines = (receipt.move_id | invoice.move_id).mapped("line_ids").filtered(lambda l: l.account_id == grni)

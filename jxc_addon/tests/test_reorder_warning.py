@@ -16,13 +16,8 @@ class WarningCase(StockCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        users = cls.env["res.users"].with_context(no_reset_password=True)
-
-        def make(login, *groups):
-            return users.create({"name": login, "login": "t_warn_" + login, "email": login + "@example.com",
-                                 "groups_id": [(6, 0, [cls.env.ref("jxc_addon." + g).id for g in groups])]})
-        cls.purchaser = make("purchaser", "group_jxc_purchaser")
-        cls.salesman = make("salesman", "group_jxc_salesman")
+        cls.purchaser = cls.make_user("t_warn_purchaser", "group_jxc_purchaser")
+        cls.salesman = cls.make_user("t_warn_salesman", "group_jxc_salesman")
         cls.Warning = cls.env["jxc.reorder.warning"]
 
     def activities(self, warning):
@@ -131,14 +126,10 @@ class TestOverdueReceivables(WarningCase):
         invoice.action_invoice_open()
         return invoice
 
-    def pay(self, invoice):
-        journal = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
-        payment = self.env["account.payment"].create({
-            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.debtor.id,
-            "amount": invoice.residual, "journal_id": journal.id, "invoice_ids": [(6, 0, invoice.ids)],
-            "payment_method_id": self.env.ref("account.account_payment_method_manual_in").id})
-        payment.post()
+    def pay(self, invoice, amount=None):
+        payment = super().pay(invoice, amount)
         self.assertEqual(invoice.state, "paid")
+        return payment
 
     def overdue(self):
         return self.Warning.search([("kind", "=", "overdue"), ("partner_id", "=", self.debtor.id), ("state", "=", "open")])
@@ -275,3 +266,34 @@ class TestDemoWarnings(WarningCase):
         cap = self.env.ref("jxc_addon.product_cap_demo").product_variant_id
         self.assertTrue(self.Warning.search([("kind", "=", "overstock"), ("state", "=", "open"), ("product_id", "=", cap.id)]),
                         "144 caps received against a maximum of 96")
+
+
+class TestWarningRoles(WarningCase):
+
+    def test_purchaser_replenishes_and_salesman_closes_his_todo(self):
+        rule = self.env["jxc.reorder.rule"].sudo(self.purchaser).create({
+            "product_id": self.shirt.id, "warehouse_id": self.wh_a.id, "min_qty": 10, "max_qty": 24,
+            "supplier_id": self.supplier.id})
+        self.assertEqual(rule.user_id, self.purchaser, "the purchaser who makes a rule is in charge of it")
+        rule.action_reorder_scan()
+        warning = self.Warning.sudo(self.purchaser).search([("rule_id", "=", rule.id), ("state", "=", "open")])
+        action = warning.action_replenish()
+        request = self.env["jxc.purchase.request"].search(action["domain"])
+        self.assertEqual((request.line_ids.product_qty, request.line_ids.supplier_id), (24, self.supplier))
+
+        self.env.user.groups_id |= self.env.ref("account.group_account_invoice")
+        customer = self.env["res.partner"].create({"name": "Late Payer", "customer": True, "user_id": self.salesman.id})
+        invoice = self.env["account.invoice"].create({
+            "type": "out_invoice", "partner_id": customer.id, "date_invoice": days_ago(40, self.company),
+            "date_due": days_ago(10, self.company),
+            "invoice_line_ids": [(0, 0, {"name": "货款", "quantity": 1, "price_unit": 50.0,
+                                         "account_id": self.company._jxc_find_account("5001").id})]})
+        invoice.action_invoice_open()
+        self.Warning.action_overdue_scan()
+        overdue = self.Warning.sudo(self.salesman).search([("partner_id", "=", customer.id), ("kind", "=", "overdue")])
+        self.assertEqual(overdue.amount_overdue, 50.0)
+        activity = self.env["mail.activity"].sudo(self.salesman).search([("user_id", "=", self.salesman.id)])
+        self.assertEqual(activity.res_id, overdue.id)
+        activity.action_feedback(feedback="客户承诺周五付款")
+        self.assertFalse(self.activities(overdue))
+        self.assertIn("周五付款", overdue.message_ids[0].body, "the follow-up is kept in the warning's chatter")

@@ -10,15 +10,10 @@ class SaleCase(StockCase):
         super().setUpClass()
         cls.env.user.groups_id |= cls.env.ref("account.group_account_invoice")
         cls.customer.write({"credit_limit": 0.0, "jxc_on_hold": False, "jxc_credit_days": 30})
-        users = cls.env["res.users"].with_context(no_reset_password=True)
-
-        def make(login, *groups):
-            return users.create({"name": login, "login": "t_sale_" + login, "email": login + "@example.com",
-                                 "groups_id": [(6, 0, [cls.env.ref("jxc_addon." + g).id for g in groups])]})
-        cls.salesman_a = make("a", "group_jxc_salesman")
-        cls.salesman_b = make("b", "group_jxc_salesman")
-        cls.manager = make("boss", "group_jxc_manager")
-        cls.keeper = make("keeper", "group_jxc_keeper")
+        cls.salesman_a = cls.make_user("t_sale_a", "group_jxc_salesman")
+        cls.salesman_b = cls.make_user("t_sale_b", "group_jxc_salesman")
+        cls.manager = cls.make_user("t_sale_boss", "group_jxc_manager")
+        cls.keeper = cls.make_user("t_sale_keeper", "group_jxc_keeper")
 
     def order(self, lines, user=None, confirm=True):
         order = self.env["jxc.sale.order"].sudo(user or self.env.user).create({
@@ -64,12 +59,7 @@ class TestSaleFlow(SaleCase):
         self.assertEqual(invoice.amount_untaxed, 40.0 + 90.0)
         self.assertEqual(invoice.move_id.line_ids.filtered(lambda l: l.account_id.code == "1122").debit,
                          invoice.amount_total)
-        journal = self.env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1)
-        payment = self.env["account.payment"].create({
-            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.customer.id,
-            "amount": invoice.amount_total, "journal_id": journal.id, "invoice_ids": [(6, 0, invoice.ids)],
-            "payment_method_id": self.env.ref("account.account_payment_method_manual_in").id})
-        payment.post()
+        self.pay(invoice, invoice.amount_total)
         self.assertEqual(invoice.state, "paid")
         self.assertEqual(order.line_ids.mapped("qty_invoiced"), [4, 2])
         self.deliver(order)
