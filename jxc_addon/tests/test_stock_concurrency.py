@@ -219,3 +219,46 @@ class TestOversellingRace(ConcurrencyCase):
             cr.execute("SELECT quantity, reserved_quantity, available_quantity FROM jxc_stock_quant WHERE product_id = %s",
                        (product_id,))
             self.assertEqual(cr.fetchone(), (5.0, 4.0, 1.0), "one order reserved, no overselling")
+
+
+class TestScansInTwoWorkers(ConcurrencyCase):
+
+    def test_second_worker_steps_aside_and_nothing_is_doubled(self):
+        (warehouse_id,), product_ids = self.setup_stock(products=3)
+
+        def make_rules(env, _hook):
+            return [env["jxc.reorder.rule"].create({"product_id": pid, "warehouse_id": warehouse_id, "min_qty": 5,
+                                                    "max_qty": 10, "user_id": SUPERUSER_ID}).id
+                    for pid in product_ids]
+        _status, rule_ids = self.request(make_rules)
+        first_scanned, second_done = threading.Event(), threading.Event()
+
+        def scan(env, hook):
+            result = env["jxc.reorder.rule"].browse(rule_ids).action_reorder_scan()
+            if hook:
+                hook()
+            return result
+
+        def first():
+            def hold_open():
+                first_scanned.set()
+                second_done.wait(30)  # keep the transaction (and its lock) open meanwhile
+            return self.request(scan, hold_open)
+
+        def second():
+            first_scanned.wait(30)
+            try:
+                return self.request(scan)
+            finally:
+                second_done.set()
+
+        results = self.in_threads([first, second])
+        self.assertEqual(results, [("ok", True), ("ok", False)], "the second worker found the scan running")
+        self.assertEqual(self.request(scan), ("ok", True), "and may scan again once the first is done")
+        with self.registry.cursor() as cr:
+            cr.execute("""
+                SELECT count(*), count(DISTINCT w.rule_id), count(a.id) FROM jxc_reorder_warning w
+                  LEFT JOIN mail_activity a ON a.res_model = 'jxc.reorder.warning' AND a.res_id = w.id
+                 WHERE w.rule_id = ANY(%s) AND w.state = 'open'
+            """, (rule_ids,))
+            self.assertEqual(cr.fetchone(), (3, 3, 3), "one open warning and one to-do per rule")
