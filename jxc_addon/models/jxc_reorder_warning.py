@@ -271,7 +271,8 @@ class JxcReorderWarning(models.Model):
                AND p.id = p.commercial_partner_id AND (w.id IS NOT NULL OR p.jxc_hold_overdue)
              GROUP BY p.id
         """, scope)
-        Partner = self.env["res.partner"].with_context(jxc_overdue_scan=True)
+        # the hold is the scan's doing, whoever runs it (an accountant clicking Run All Scans Now)
+        Partner = self.env["res.partner"].sudo().with_context(jxc_overdue_scan=True)
         for partner_id, on_hold, days, credit_days in cr.fetchall():
             partner = Partner.browse(partner_id)
             if days is None:

@@ -297,3 +297,17 @@ class TestWarningRoles(WarningCase):
         activity.action_feedback(feedback="客户承诺周五付款")
         self.assertFalse(self.activities(overdue))
         self.assertIn("周五付款", overdue.message_ids[0].body, "the follow-up is kept in the warning's chatter")
+
+    def test_accountant_runs_all_scans_including_holds(self):
+        self.env.user.groups_id |= self.env.ref("account.group_account_invoice")
+        customer = self.env["res.partner"].create({"name": "Very Late", "customer": True, "jxc_credit_days": 5})
+        invoice = self.env["account.invoice"].create({
+            "type": "out_invoice", "partner_id": customer.id, "date_invoice": days_ago(60, self.company),
+            "date_due": days_ago(30, self.company),
+            "invoice_line_ids": [(0, 0, {"name": "货款", "quantity": 1, "price_unit": 80.0,
+                                         "account_id": self.company._jxc_find_account("5001").id})]})
+        invoice.action_invoice_open()
+        accountant = self.make_user("t_warn_accountant", "group_jxc_accountant")
+        action = self.Warning.sudo(accountant).action_run_scans()
+        self.assertEqual(action["res_model"], "jxc.reorder.warning")
+        self.assertTrue(customer.jxc_on_hold, "30 days late with 5 credit days")
