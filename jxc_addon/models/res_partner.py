@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..lib.replenishment import rfm_grades
-from .jxc_reorder_warning import CLASSIFICATION_LOCK
+from .jxc_reorder_warning import CUSTOMER_GRADING_LOCK, SUPPLIER_RATING_LOCK
 
 CUSTOMER_GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
 # Classification looks at the last year of sales and receipts.
@@ -107,20 +107,45 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ classification
     @api.model
     def action_classify_partners(self):
-        """Customer grades (RFM) and supplier performance from the last year, one refresh at a time."""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (CLASSIFICATION_LOCK,))
-        if not self.env.cr.fetchone()[0]:
+        """Customer grades and supplier performance now, as their two scheduled actions do."""
+        graded = self.action_grade_customers()
+        rated = self.action_rate_suppliers()
+        return graded and rated
+
+    @api.model
+    def action_grade_customers(self):
+        """Customer grades A/B/C (RFM) from the last year of sales; one refresh at a time."""
+        if not self._jxc_try_lock(CUSTOMER_GRADING_LOCK):
             return False
-        since = fields.Date.to_string(
-            fields.Date.from_string(fields.Date.context_today(self)) - timedelta(days=CLASSIFICATION_DAYS))
-        self._jxc_grade_customers(since, fields.Date.context_today(self))
-        self._jxc_rate_suppliers(since)
+        today = fields.Date.context_today(self)
+        self._jxc_grade_customers(self._jxc_classification_start(), today)
         self.invalidate_cache()
         return True
 
     @api.model
-    def _cron_classify_partners(self):
-        return self.action_classify_partners()
+    def action_rate_suppliers(self):
+        """Supplier on-time rate, quality pass rate and lead days from the last year of receipts."""
+        if not self._jxc_try_lock(SUPPLIER_RATING_LOCK):
+            return False
+        self._jxc_rate_suppliers(self._jxc_classification_start())
+        self.invalidate_cache()
+        return True
+
+    @api.model
+    def _cron_grade_customers(self):
+        return self.action_grade_customers()
+
+    @api.model
+    def _cron_rate_suppliers(self):
+        return self.action_rate_suppliers()
+
+    def _jxc_try_lock(self, key):
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (key,))
+        return self.env.cr.fetchone()[0]
+
+    def _jxc_classification_start(self):
+        return fields.Date.to_string(
+            fields.Date.from_string(fields.Date.context_today(self)) - timedelta(days=CLASSIFICATION_DAYS))
 
     def _jxc_grade_customers(self, since, today):
         """A/B/C by recency, frequency and amount of confirmed sales orders; customers who bought

@@ -241,7 +241,8 @@ class TestScansOneAtATime(WarningCase):
         gone = self.env["res.partner"].create({"name": "Graded", "customer": True, "jxc_customer_grade": "a"})
         scans = [(7303002, self.Warning.action_slow_moving_scan, [("kind", "=", "slow")]),
                  (7303003, self.Warning.action_overdue_scan, [("kind", "=", "overdue")]),
-                 (7303004, self.env["res.partner"].action_classify_partners, None)]
+                 (7303004, self.env["res.partner"].action_grade_customers, None),
+                 (7303005, self.env["res.partner"].action_rate_suppliers, None)]
         for key, scan, domain in scans:
             before = self.Warning.search_count([])
             with self.registry.cursor() as other:
