@@ -39,7 +39,8 @@ class JxcReorderWarning(models.Model):
     min_qty = fields.Float("Minimum", readonly=True)
     max_qty = fields.Float("Maximum", readonly=True)
     projected_qty = fields.Float("Projected", readonly=True,
-                                 help="On hand − reserved + open purchase orders + approved requests.")
+                                 help="Reorder: on hand − reserved + purchase orders still to come (draft or confirmed) "
+                                      "+ purchase requests neither refused nor ordered yet. Slow-moving, overstock: on hand.")
     suggested_qty = fields.Float("To Order", readonly=True)
     value = fields.Float("Value Tied Up", readonly=True, groups="jxc_addon.group_jxc_price")
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True, index=True)
