@@ -128,6 +128,12 @@ pg_stop() {
     fi
 }
 
+pg_running() {
+    find_pg
+    pg_paths
+    [ -f "$PG_DIR/data/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1
+}
+
 db_exists() { psql_pg -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
 
 # ---------------------------------------------------------------- Odoo
@@ -257,6 +263,7 @@ case "${1:-}" in
     venv) venv "${2:-requirements.txt}" ;;
     pg-start) pg_start; echo "PostgreSQL running: socket $PG_SOCK port $PG_PORT" ;;
     pg-stop|stop) pg_stop ;;
+    pg-running) pg_running ;;
     run) cmd_run ;;
     test) shift; cmd_test "$@" ;;
     *) die "usage: $0 venv|pg-start|stop|run|test" ;;
