@@ -56,6 +56,16 @@ class AccountInvoice(models.Model):
                                   tax_ids=[]))
         return total, total_currency, lines
 
+    @api.model
+    def _jxc_create_draft(self, journal_type, vals, form_view):
+        """A draft invoice (bill, credit note) of an order in the company's first journal of
+        `journal_type`, and the form to review it. create() computes its tax lines."""
+        journal = self.env["account.journal"].search(
+            [("type", "=", journal_type), ("company_id", "=", vals["company_id"])], limit=1)
+        invoice = self.create(dict(vals, journal_id=journal.id))
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": invoice.id,
+                "view_mode": "form", "views": [(self.env.ref(form_view).id, "form")]}
+
     @api.multi
     def action_invoice_open(self):
         self._jxc_check_billed_quantities()

@@ -144,21 +144,17 @@ class JxcPurchaseOrder(models.Model):
             raise UserError(_("Confirm %s before receiving it.") % self.name)
         open_receipt = self.picking_ids.filtered(lambda p: p.state == "draft")
         if open_receipt:
-            return self._action_open_picking(open_receipt[0])
+            return open_receipt[0]._action_open_form()
         lines = [(0, 0, vals) for vals in (l._prepare_receipt_line() for l in self.line_ids) if vals]
         if not lines:
             raise UserError(_("Everything on %s has been received.") % self.name)
         # Purchasers prepare the draft receipt; validating it stays with the warehouse keeper.
         picking = self.env["jxc.stock.picking"].sudo().create(self._prepare_receipt(lines))
-        return self._action_open_picking(picking)
+        return picking._action_open_form()
 
-    def _prepare_receipt(self, lines):
-        return {"picking_type": "receipt", "warehouse_id": self.warehouse_id.id, "partner_id": self.partner_id.id,
+    def _prepare_receipt(self, lines, picking_type="receipt"):
+        return {"picking_type": picking_type, "warehouse_id": self.warehouse_id.id, "partner_id": self.partner_id.id,
                 "purchase_id": self.id, "origin": self.name, "company_id": self.company_id.id, "line_ids": lines}
-
-    def _action_open_picking(self, picking):
-        return {"type": "ir.actions.act_window", "res_model": "jxc.stock.picking", "res_id": picking.id,
-                "view_mode": "form", "views": [(False, "form")]}
 
     @api.multi
     def action_create_bill(self):
@@ -177,12 +173,9 @@ class JxcPurchaseOrder(models.Model):
         lines = receipts._prepare_return_lines()
         if not lines:
             raise UserError(_("Nothing received on %s is left to return.") % self.name)
-        picking = self.env["jxc.stock.picking"].sudo().create({
-            "picking_type": "supplier_return", "warehouse_id": self.warehouse_id.id,
-            "partner_id": self.partner_id.id, "company_id": self.company_id.id, "origin": self.name,
-            "purchase_id": self.id, "line_ids": [(0, 0, vals) for vals in lines],
-        })
-        return self._action_open_picking(picking)
+        picking = self.env["jxc.stock.picking"].sudo().create(
+            self._prepare_receipt([(0, 0, vals) for vals in lines], "supplier_return"))
+        return picking._action_open_form()
 
     @api.multi
     def action_create_refund(self):
@@ -194,16 +187,11 @@ class JxcPurchaseOrder(models.Model):
         return self._create_vendor_document("in_refund", lines)
 
     def _create_vendor_document(self, invoice_type, lines):
-        journal = self.env["account.journal"].search(
-            [("type", "=", "purchase"), ("company_id", "=", self.company_id.id)], limit=1)
-        invoice = self.env["account.invoice"].create({
+        return self.env["account.invoice"]._jxc_create_draft("purchase", {
             "type": invoice_type, "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
-            "company_id": self.company_id.id, "journal_id": journal.id, "origin": self.name,
+            "company_id": self.company_id.id, "origin": self.name,
             "payment_term_id": self.payment_term_id.id, "invoice_line_ids": lines,
-        })
-        invoice.compute_taxes()
-        return {"type": "ir.actions.act_window", "res_model": "account.invoice", "res_id": invoice.id,
-                "view_mode": "form", "views": [(self.env.ref("account.invoice_supplier_form").id, "form")]}
+        }, "account.invoice_supplier_form")
 
     @api.multi
     def action_view_receipts(self):

@@ -184,18 +184,14 @@ class JxcSaleOrder(models.Model):
             raise UserError(_("Confirm %s before delivering it.") % self.name)
         open_delivery = self.picking_ids.filtered(lambda p: p.state == "draft" and p.picking_type == "delivery")
         if open_delivery:
-            return self._action_open_picking(open_delivery[0])
+            return open_delivery[0]._action_open_form()
         lines = [(0, 0, vals) for vals in (l._prepare_delivery_line() for l in self.line_ids) if vals]
         if not lines:
             raise UserError(_("Everything on %s has been delivered.") % self.name)
         picking = self.env["jxc.stock.picking"].sudo().create({
             "picking_type": "delivery", "warehouse_id": self.warehouse_id.id, "partner_id": self.partner_id.id,
             "sale_id": self.id, "origin": self.name, "company_id": self.company_id.id, "line_ids": lines})
-        return self._action_open_picking(picking)
-
-    def _action_open_picking(self, picking):
-        return {"type": "ir.actions.act_window", "res_model": "jxc.stock.picking", "res_id": picking.id,
-                "view_mode": "form", "views": [(False, "form")]}
+        return picking._action_open_form()
 
     @api.multi
     def action_create_invoice(self):
@@ -216,16 +212,11 @@ class JxcSaleOrder(models.Model):
         return self._create_customer_document("out_refund", lines)
 
     def _create_customer_document(self, invoice_type, lines):
-        journal = self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1)
-        invoice = self.env["account.invoice"].create({
+        return self.env["account.invoice"]._jxc_create_draft("sale", {
             "type": invoice_type, "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
-            "company_id": self.company_id.id, "journal_id": journal.id, "origin": self.name,
-            "user_id": self.user_id.id, "payment_term_id": self.payment_term_id.id, "invoice_line_ids": lines,
-        })
-        invoice.compute_taxes()
-        return {"type": "ir.actions.act_window", "res_model": "account.invoice", "res_id": invoice.id,
-                "view_mode": "form", "views": [(self.env.ref("account.invoice_form").id, "form")]}
+            "company_id": self.company_id.id, "origin": self.name, "user_id": self.user_id.id,
+            "payment_term_id": self.payment_term_id.id, "invoice_line_ids": lines,
+        }, "account.invoice_form")
 
     @api.multi
     def action_view_deliveries(self):

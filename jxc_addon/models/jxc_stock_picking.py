@@ -251,7 +251,11 @@ class JxcStockPicking(models.Model):
             "partner_id": self.partner_id.id, "company_id": self.company_id.id, "origin": self.name,
             "purchase_id": self.sudo().purchase_id.id, "sale_id": self.sudo().sale_id.id, "line_ids": lines,
         })
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": picking.id,
+        return picking._action_open_form()
+
+    def _action_open_form(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
                 "view_mode": "form", "views": [(False, "form")]}
 
     def _sale_amount(self):
