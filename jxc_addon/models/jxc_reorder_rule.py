@@ -1,11 +1,9 @@
-from datetime import timedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.addons import decimal_precision as dp
 
 from ..lib.replenishment import average_daily_demand, reorder_quantity, suggested_minimum
-from .jxc_reorder_warning import REORDER_SCAN_LOCK
+from .jxc_reorder_warning import REORDER_SCAN_LOCK, days_before_today, try_scan_lock
 
 
 class JxcReorderRule(models.Model):
@@ -78,7 +76,7 @@ class JxcReorderRule(models.Model):
         the maximum is raised to at least the new minimum."""
         for rule in self:
             days = rule.company_id.jxc_demand_days or 30
-            since = fields.Date.to_string(fields.Date.from_string(fields.Date.context_today(self)) - timedelta(days=days))
+            since = days_before_today(self, days)
             self.env.cr.execute("""
                 SELECT COALESCE(-SUM(quantity), 0) FROM jxc_stock_ledger
                  WHERE product_id = %s AND warehouse_id = %s AND date > %s
@@ -94,8 +92,7 @@ class JxcReorderRule(models.Model):
         """Compare each rule's projected stock with its minimum: keep exactly one open warning
         per rule below it (created or updated), close the others. Set-based; one scan at a time."""
         cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (REORDER_SCAN_LOCK,))
-        if not cr.fetchone()[0]:
+        if not try_scan_lock(cr, REORDER_SCAN_LOCK):
             return False  # another worker is scanning; its result will be the same
         if not self.ids:
             return True

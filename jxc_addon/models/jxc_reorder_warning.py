@@ -21,6 +21,17 @@ CUSTOMER_GRADING_LOCK = 7303004
 SUPPLIER_RATING_LOCK = 7303005
 
 
+def try_scan_lock(cr, key):
+    """Take a scan's advisory lock for this transaction; False when another worker is running that scan."""
+    cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (key,))
+    return cr.fetchone()[0]
+
+
+def days_before_today(record, days):
+    """The user's today minus `days`, as a date string: where a scan's period starts."""
+    return fields.Date.to_string(fields.Date.from_string(fields.Date.context_today(record)) - timedelta(days=days))
+
+
 class JxcReorderWarning(models.Model):
     """One open warning per rule (or product, or customer) and kind; scans update it, never duplicate it."""
     _name = "jxc.reorder.warning"
@@ -76,8 +87,7 @@ class JxcReorderWarning(models.Model):
                 INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
                                            date_deadline, user_id, create_uid, create_date, write_uid, write_date)
                 SELECT %(model)s, %(model_name)s, t.id, t.name, %(type)s,
-                       CASE t.kind WHEN 'reorder' THEN %(reorder)s WHEN 'overdue' THEN %(overdue)s
-                                   WHEN 'slow' THEN %(slow)s ELSE %(overstock)s END,
+                       CASE t.kind WHEN 'overdue' THEN %(overdue)s ELSE %(reorder)s END,
                        %(today)s, t.user_id, %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM todo t
                 RETURNING res_id, user_id
@@ -90,8 +100,7 @@ class JxcReorderWarning(models.Model):
         """, {"ids": list(warning_ids), "model": self.env["ir.model"]._get_id(self._name), "model_name": self._name,
               "type": self.env.ref("mail.mail_activity_data_todo").id, "today": fields.Date.context_today(self),
               "now": fields.Datetime.now(), "uid": self.env.uid,
-              "reorder": _("Replenish: below safety stock"), "overdue": _("Follow up the overdue invoices"),
-              "slow": _("Clear slow-moving stock"), "overstock": _("Reduce overstock")})
+              "reorder": _("Replenish: below safety stock"), "overdue": _("Follow up the overdue invoices")})
 
     def _remove_activities(self, warning_ids):
         """Closed warnings leave nobody's to-do list."""
@@ -169,13 +178,11 @@ class JxcReorderWarning(models.Model):
         """Stock on hand that nothing took out for the company's slow-moving days: one open warning per
         product and warehouse with the value tied up; closed once goods move again or are gone."""
         cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (SLOW_MOVING_SCAN_LOCK,))
-        if not cr.fetchone()[0]:
+        if not try_scan_lock(cr, SLOW_MOVING_SCAN_LOCK):
             return False
         now = fields.Datetime.now()
-        today = fields.Date.from_string(fields.Date.context_today(self))
         for company in self.env["res.company"].search([]):
-            since = fields.Date.to_string(today - timedelta(days=company.jxc_slow_days or 90))
+            since = days_before_today(self, company.jxc_slow_days or 90)
             cr.execute("""
                 WITH slow AS (
                     SELECT q.product_id, q.warehouse_id, q.quantity, q.value
@@ -216,8 +223,7 @@ class JxcReorderWarning(models.Model):
         """One open warning per customer with invoices past due (amount, days since the oldest due
         date) and a to-do for its salesperson; customers overdue beyond their credit days are put on
         hold. Warnings close and holds lift once the invoices are paid."""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (OVERDUE_SCAN_LOCK,))
-        if not self.env.cr.fetchone()[0]:
+        if not try_scan_lock(self.env.cr, OVERDUE_SCAN_LOCK):
             return False
         self._refresh_overdue()
         return True
@@ -265,7 +271,7 @@ class JxcReorderWarning(models.Model):
         self._schedule_activities([i for change, i in changes if change == "opened"])
         # beyond the credit days: on hold; an automatic hold lifts when nothing is late any more
         cr.execute("""
-            SELECT p.id, p.jxc_on_hold, MAX(w.days_overdue), MAX(p.jxc_credit_days)
+            SELECT p.id, p.jxc_on_hold, MAX(w.days_overdue), p.jxc_credit_days
               FROM res_partner p
               LEFT JOIN jxc_reorder_warning w ON w.partner_id = p.id AND w.kind = 'overdue' AND w.state = 'open'
                                              AND w.days_overdue > COALESCE(p.jxc_credit_days, 0)
@@ -275,15 +281,20 @@ class JxcReorderWarning(models.Model):
         """, scope)
         # the hold is the scan's doing, whoever runs it (an accountant clicking Run All Scans Now)
         Partner = self.env["res.partner"].sudo().with_context(jxc_overdue_scan=True)
-        for partner_id, on_hold, days, credit_days in cr.fetchall():
-            partner = Partner.browse(partner_id)
-            if days is None:
-                partner.write({"jxc_on_hold": False, "jxc_hold_overdue": False})
+        rows = cr.fetchall()
+        lifted = Partner.browse([partner_id for partner_id, _held, days, _credit in rows if days is None])
+        held = [(Partner.browse(partner_id), days, credit)
+                for partner_id, on_hold, days, credit in rows if days is not None and not on_hold]
+        if lifted:
+            lifted.write({"jxc_on_hold": False, "jxc_hold_overdue": False})
+            for partner in lifted:
                 partner.message_post(body=_("Hold lifted: no invoice is overdue any more."))
-            elif not on_hold:
-                partner.write({"jxc_on_hold": True, "jxc_hold_overdue": True})
+        if held:
+            Partner.union(*[partner for partner, _days, _credit in held]).write(
+                {"jxc_on_hold": True, "jxc_hold_overdue": True})
+            for partner, days, credit in held:
                 partner.message_post(body=_("Put on hold: an invoice is overdue by %s days (credit days: %s).")
-                                     % (days, credit_days or 0))
+                                     % (days, credit or 0))
         self.invalidate_cache()
 
     # ------------------------------------------------------------------ crons

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
@@ -234,16 +236,16 @@ class JxcSaleOrder(models.Model):
         if partner.jxc_on_hold:
             raise UserError(_("%s is on hold: no confirmation or delivery until a Manager overrides it.")
                             % partner.display_name)
-        today = fields.Date.context_today(self)
-        overdue = self.env["account.invoice"].sudo().search([
-            ("commercial_partner_id", "=", partner.id), ("type", "=", "out_invoice"),
-            ("state", "=", "open"), ("date_due", "<", today)])
-        limit_date = fields.Date.from_string(today)
-        for invoice in overdue:
-            late = (limit_date - fields.Date.from_string(invoice.date_due)).days
-            if late > partner.jxc_credit_days:
-                raise UserError(_("%s has invoice %s overdue by %s days (credit days: %s).")
-                                % (partner.display_name, invoice.number, late, partner.jxc_credit_days))
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        # late by more than the credit days = due before today - credit days
+        too_late = self.env["account.invoice"].sudo().search([
+            ("commercial_partner_id", "=", partner.id), ("type", "=", "out_invoice"), ("state", "=", "open"),
+            ("date_due", "<", fields.Date.to_string(today)),
+            ("date_due", "<", fields.Date.to_string(today - timedelta(days=partner.jxc_credit_days)))], limit=1)
+        if too_late:
+            late = (today - fields.Date.from_string(too_late.date_due)).days
+            raise UserError(_("%s has invoice %s overdue by %s days (credit days: %s).")
+                            % (partner.display_name, too_late.number, late, partner.jxc_credit_days))
         if partner.credit_limit:
             exposure = partner.credit + amount
             if float_compare(exposure, partner.credit_limit, precision_digits=2) > 0:

@@ -1,9 +1,7 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 
 from ..lib.replenishment import rfm_grades
-from .jxc_reorder_warning import CUSTOMER_GRADING_LOCK, SUPPLIER_RATING_LOCK
+from .jxc_reorder_warning import CUSTOMER_GRADING_LOCK, SUPPLIER_RATING_LOCK, days_before_today, try_scan_lock
 
 CUSTOMER_GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
 # Classification looks at the last year of sales and receipts.
@@ -49,7 +47,7 @@ class ResPartner(models.Model):
         """Purchases of each customer (its contacts included), from confirmed sales orders."""
         partners = self.filtered(lambda p: isinstance(p.id, int))
         commercial = {p.id: p.commercial_partner_id.id for p in partners}
-        stats = {}
+        stats, deliveries = {}, {}
         if partners:
             self.env.cr.execute("""
                 SELECT p.commercial_partner_id, COUNT(*), SUM(o.amount_total), MAX(o.date_order)
@@ -70,7 +68,7 @@ class ResPartner(models.Model):
             partner.jxc_sale_count = count
             partner.jxc_sale_amount = amount
             partner.jxc_last_sale_date = last
-            partner.jxc_delivery_count = deliveries.get(key, 0) if partners else 0
+            partner.jxc_delivery_count = deliveries.get(key, 0)
 
     @api.multi
     def action_view_jxc_sales(self):
@@ -115,19 +113,19 @@ class ResPartner(models.Model):
     @api.model
     def action_grade_customers(self):
         """Customer grades A/B/C (RFM) from the last year of sales; one refresh at a time."""
-        if not self._jxc_try_lock(CUSTOMER_GRADING_LOCK):
+        if not try_scan_lock(self.env.cr, CUSTOMER_GRADING_LOCK):
             return False
         today = fields.Date.context_today(self)
-        self._jxc_grade_customers(self._jxc_classification_start(), today)
+        self._jxc_grade_customers(days_before_today(self, CLASSIFICATION_DAYS), today)
         self.invalidate_cache()
         return True
 
     @api.model
     def action_rate_suppliers(self):
         """Supplier on-time rate, quality pass rate and lead days from the last year of receipts."""
-        if not self._jxc_try_lock(SUPPLIER_RATING_LOCK):
+        if not try_scan_lock(self.env.cr, SUPPLIER_RATING_LOCK):
             return False
-        self._jxc_rate_suppliers(self._jxc_classification_start())
+        self._jxc_rate_suppliers(days_before_today(self, CLASSIFICATION_DAYS))
         self.invalidate_cache()
         return True
 
@@ -138,14 +136,6 @@ class ResPartner(models.Model):
     @api.model
     def _cron_rate_suppliers(self):
         return self.action_rate_suppliers()
-
-    def _jxc_try_lock(self, key):
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (key,))
-        return self.env.cr.fetchone()[0]
-
-    def _jxc_classification_start(self):
-        return fields.Date.to_string(
-            fields.Date.from_string(fields.Date.context_today(self)) - timedelta(days=CLASSIFICATION_DAYS))
 
     def _jxc_grade_customers(self, since, today):
         """A/B/C by recency, frequency and amount of confirmed sales orders; customers who bought
