@@ -27,6 +27,11 @@ def average_cost(qty, value, fallback_cost=0.0):
     return fallback_cost
 
 
+def empties_pool(qty, out_qty, qty_rounding):
+    """Whether taking `out_qty` out of a pool holding `qty` leaves exactly nothing."""
+    return qty > 0 and is_zero(qty - out_qty, qty_rounding)
+
+
 def out_value(qty, value, out_qty, money_rounding, qty_rounding, fallback_cost=0.0):
     """Value (positive) of `out_qty` leaving a pool holding `qty` worth `value`.
 
@@ -34,7 +39,7 @@ def out_value(qty, value, out_qty, money_rounding, qty_rounding, fallback_cost=0
     exactly 0.00 whatever rounding happened before. Going below zero (negative stock allowed)
     uses the average before the pool emptied.
     """
-    if qty > 0 and is_zero(qty - out_qty, qty_rounding):
+    if empties_pool(qty, out_qty, qty_rounding):
         return round_to(value, money_rounding)
     return round_to(out_qty * average_cost(qty, value, fallback_cost), money_rounding)
 
@@ -50,14 +55,9 @@ def in_value_after(qty, value, in_qty, in_value, money_rounding, qty_rounding):
     new_qty = qty + in_qty
     plain = round_to(value + in_value, money_rounding)
     if qty < 0 and not is_zero(qty, qty_rounding) and in_qty > 0:
+        # refilled (or still short: the shortfall is carried) at the incoming cost
         unit = in_value / in_qty
-        if new_qty > 0 and not is_zero(new_qty, qty_rounding):
-            target = round_to(new_qty * unit, money_rounding)
-        elif is_zero(new_qty, qty_rounding):
-            target = 0.0
-        else:
-            # Still negative: the remaining shortfall is carried at the incoming cost.
-            target = round_to(new_qty * unit, money_rounding)
+        target = 0.0 if is_zero(new_qty, qty_rounding) else round_to(new_qty * unit, money_rounding)
         return target, round_to(target - plain, money_rounding)
     if is_zero(new_qty, qty_rounding):
         # Back to nothing: no value may remain.

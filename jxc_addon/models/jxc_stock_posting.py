@@ -4,9 +4,9 @@ from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare
 
-from ..lib.costing import average_cost, in_value_after, out_value, round_to
+from ..lib.costing import average_cost, empties_pool, in_value_after, out_value, round_to
 
 # How a movement is valued:
 #   "average": at the pool's moving average (outs, transfers, stocktaking, returns without origin)
@@ -45,7 +45,6 @@ class JxcStockPosting(models.AbstractModel):
         """
         if not movements:
             return []
-        cr = self.env.cr
         currency = company.currency_id
         money_rounding = currency.rounding
         qty_rounding = 10 ** -self.env["decimal.precision"].precision_get("Product Unit of Measure")
@@ -80,7 +79,7 @@ class JxcStockPosting(models.AbstractModel):
                 self._check_available(product, warehouse, quant, -qty, qty_rounding, movement)
                 if movement.get("cost") == COST_VALUE:
                     value = movement["value"]
-                    if pool["qty"] > 0 and float_is_zero(pool["qty"] + qty, precision_rounding=qty_rounding):
+                    if empties_pool(pool["qty"], -qty, qty_rounding):
                         value = -round_to(pool["value"], money_rounding)
                 else:
                     value = -out_value(pool["qty"], pool["value"], -qty, money_rounding, qty_rounding, last_cost)
@@ -100,7 +99,7 @@ class JxcStockPosting(models.AbstractModel):
             values.append(value)
             pool["qty"] = round_to(pool["qty"] + qty, qty_rounding)
             pool["value"] = new_pool_value
-            pool["cost"] = average_cost(pool["qty"], pool["value"], last_cost if qty <= 0 else (value / qty if qty else last_cost))
+            pool["cost"] = average_cost(pool["qty"], pool["value"], last_cost if qty <= 0 else value / qty)
             quant["quantity"] = round_to(quant["quantity"] + qty, qty_rounding)
             if movement.get("reserved"):
                 # A delivery takes the goods its order reserved.

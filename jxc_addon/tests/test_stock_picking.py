@@ -1,5 +1,4 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import mute_logger
 
 from .common import StockCase
 
