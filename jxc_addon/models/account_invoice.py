@@ -15,8 +15,9 @@ class AccountInvoice(models.Model):
             return res
         extra = []
         company = self.company_id
+        lines = {line.id: line for line in self.invoice_line_ids}  # read together, not one by one
         for vals in res:
-            line = self.env["account.invoice.line"].browse(vals.get("invl_id"))
+            line = lines.get(vals.get("invl_id"), self.env["account.invoice.line"])
             if not line.jxc_purchase_line_id or line.account_id != company.jxc_grni_account_id:
                 continue
             grni = line._jxc_grni_amount()

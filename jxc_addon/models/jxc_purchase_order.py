@@ -49,7 +49,6 @@ class JxcPurchaseOrder(models.Model):
     picking_ids = fields.One2many("jxc.stock.picking", "purchase_id", "Receipts", readonly=True)
     invoice_ids = fields.Many2many("account.invoice", compute="_compute_invoices", string="Bills")
     picking_count = fields.Integer(compute="_compute_counts")
-    invoice_count = fields.Integer(compute="_compute_invoices")
     amount_untaxed = fields.Monetary("Untaxed", compute="_compute_amounts", store=True,
         groups="jxc_addon.group_jxc_price", compute_sudo=True)
     amount_tax = fields.Monetary("Taxes", compute="_compute_amounts", store=True,
@@ -87,10 +86,7 @@ class JxcPurchaseOrder(models.Model):
     @api.multi
     def _compute_invoices(self):
         for order in self:
-            invoices = self.env["account.invoice.line"].search(
-                [("jxc_purchase_line_id", "in", order.line_ids.ids)]).mapped("invoice_id")
-            order.invoice_ids = invoices
-            order.invoice_count = len(invoices)
+            order.invoice_ids = order.line_ids.mapped("invoice_line_ids.invoice_id")
 
     @api.model
     def create(self, vals):
