@@ -316,6 +316,17 @@ class JxcPurchaseOrderLine(models.Model):
         if seller:
             self.price_unit = seller.product_uom._compute_price(seller.price, self.uom_id)
 
+    @api.model
+    def _prepare_supplier_line(self, product, qty, uom, supplier, company, fallback_price=0.0):
+        """Values of a line at the supplier's price for that quantity and unit (else `fallback_price`),
+        with the product's purchase taxes of the company."""
+        seller = product._select_seller(partner_id=supplier, quantity=qty, uom_id=uom)
+        return {
+            "product_id": product.id, "name": product.display_name, "product_qty": qty, "uom_id": uom.id,
+            "price_unit": seller.product_uom._compute_price(seller.price, uom) if seller else fallback_price,
+            "tax_ids": [(6, 0, product.supplier_taxes_id.filtered(lambda t: t.company_id == company).ids)],
+        }
+
     @api.constrains("uom_id", "product_id")
     def _check_uom(self):
         for line in self:

@@ -159,17 +159,10 @@ class JxcReorderWarning(models.Model):
                          for w, qty in lines]}
 
     def _prepare_replenishment_order(self, supplier, warehouse, lines):
-        order_lines = []
-        for warning, qty in lines:
-            product = warning.product_id
-            seller = product._select_seller(partner_id=supplier, quantity=qty, uom_id=product.uom_id)
-            price = seller.product_uom._compute_price(seller.price, product.uom_id) if seller else product.standard_price
-            order_lines.append((0, 0, {
-                "product_id": product.id, "name": product.display_name, "product_qty": qty,
-                "uom_id": product.uom_id.id, "price_unit": price,
-                "tax_ids": [(6, 0, product.supplier_taxes_id.filtered(
-                    lambda t: t.company_id == warehouse.company_id).ids)],
-            }))
+        OrderLine = self.env["jxc.purchase.order.line"]
+        order_lines = [(0, 0, OrderLine._prepare_supplier_line(
+            w.product_id, qty, w.product_id.uom_id, supplier, warehouse.company_id, w.product_id.standard_price))
+            for w, qty in lines]
         return {"partner_id": supplier.id, "warehouse_id": warehouse.id, "company_id": warehouse.company_id.id,
                 "origin": _("Replenishment"), "line_ids": order_lines}
 

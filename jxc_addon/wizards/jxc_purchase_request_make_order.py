@@ -43,17 +43,10 @@ class JxcPurchaseRequestMakeOrder(models.TransientModel):
         return action
 
     def _prepare_order(self, supplier, lines):
-        order_lines = []
-        for line, qty in lines:
-            seller = line.product_id._select_seller(partner_id=supplier, quantity=qty, uom_id=line.uom_id)
-            price = seller.product_uom._compute_price(seller.price, line.uom_id) if seller else line.price_estimated
-            order_lines.append((0, 0, {
-                "product_id": line.product_id.id, "name": line.product_id.display_name,
-                "product_qty": qty, "uom_id": line.uom_id.id, "price_unit": price,
-                "tax_ids": [(6, 0, line.product_id.supplier_taxes_id.filtered(
-                    lambda t: t.company_id == self.warehouse_id.company_id).ids)],
-                "request_line_id": line.id,
-            }))
+        OrderLine = self.env["jxc.purchase.order.line"]
+        order_lines = [(0, 0, dict(OrderLine._prepare_supplier_line(
+            line.product_id, qty, line.uom_id, supplier, self.warehouse_id.company_id, line.price_estimated),
+            request_line_id=line.id)) for line, qty in lines]
         dates = [l.date_required for l, _q in lines if l.date_required]
         return {"partner_id": supplier.id, "warehouse_id": self.warehouse_id.id,
                 "company_id": self.warehouse_id.company_id.id,
