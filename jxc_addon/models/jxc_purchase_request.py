@@ -69,19 +69,19 @@ class JxcPurchaseRequest(models.Model):
 
     @api.multi
     def button_approved(self):
-        for request in self:
-            if request.state != "to_approve":
-                raise UserError(_("Only a request waiting for approval can be approved."))
-            request._check_can_approve()
+        self._check_waiting_approval(_("Only a request waiting for approval can be approved."))
         return self.write({"state": "approved", "approved_by": self.env.uid})
 
     @api.multi
     def button_rejected(self):
+        self._check_waiting_approval(_("Only a request waiting for approval can be rejected."))
+        return self.write({"state": "rejected"})
+
+    def _check_waiting_approval(self, refusal):
         for request in self:
             if request.state != "to_approve":
-                raise UserError(_("Only a request waiting for approval can be rejected."))
+                raise UserError(refusal)
             request._check_can_approve()
-        return self.write({"state": "rejected"})
 
     @api.multi
     def button_draft(self):
@@ -169,6 +169,5 @@ class JxcPurchaseRequestLine(models.Model):
         seller = product._select_seller(partner_id=self.supplier_id, quantity=self.product_qty, uom_id=self.uom_id)
         if seller:
             self.supplier_id = self.supplier_id or seller.name
-            self.price_estimated = seller.product_uom._compute_price(seller.price, self.uom_id)
-        elif not self.price_estimated:
-            self.price_estimated = product.uom_id._compute_price(product.standard_price, self.uom_id)
+        if seller or not self.price_estimated:
+            self.price_estimated = self._estimate_price()
