@@ -346,8 +346,19 @@ class JxcSaleOrderLine(models.Model):
         requests = [(l.product_id, l.order_id.warehouse_id, l._product_qty(l.product_qty - l.qty_delivered))
                     for l in lines]
         reserved = self.env["jxc.stock.posting"]._reserve(requests, self[:1].company_id, partial=partial)
-        for line, qty in zip(lines, reserved):
-            line.sudo().qty_reserved = line.product_id.uom_id._compute_quantity(qty, line.uom_id)
+        lines._write_reserved([line.product_id.uom_id._compute_quantity(qty, line.uom_id)
+                               for line, qty in zip(lines, reserved)])
+
+    def _write_reserved(self, quantities):
+        """Set each line's reserved quantity (in its unit) in one statement: a system figure,
+        kept by the reservation and posting code, that nothing else computes from."""
+        if not self:
+            return
+        self.env.cr.execute("""
+            UPDATE jxc_sale_order_line l SET qty_reserved = v.qty, write_uid = %s, write_date = now() at time zone 'UTC'
+              FROM unnest(%s::int[], %s::numeric[]) AS v(id, qty) WHERE l.id = v.id
+        """, (self.env.uid, self.ids, quantities))
+        self.invalidate_cache(["qty_reserved"], self.ids)
 
     def _release(self):
         lines = self.filtered(lambda l: l.qty_reserved)
@@ -355,7 +366,7 @@ class JxcSaleOrderLine(models.Model):
             self.env["jxc.stock.posting"]._reserve(
                 [(l.product_id, l.order_id.warehouse_id, -l._product_qty(l.qty_reserved)) for l in lines],
                 lines[:1].company_id)
-            lines.sudo().write({"qty_reserved": 0.0})
+            lines._write_reserved([0.0] * len(lines))
 
     def _prepare_delivery_line(self):
         remaining = self.product_qty - self.qty_delivered

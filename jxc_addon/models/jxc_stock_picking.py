@@ -269,12 +269,14 @@ class JxcStockPicking(models.Model):
 
     def _consume_reservations(self, movements):
         """The order lines delivered here no longer hold what was taken from their reservation."""
-        SaleLine = self.env["jxc.sale.order.line"].sudo()
+        taken = {}  # sale line id: quantity taken from its reservation, in the product unit
         for movement in movements:
             if movement.get("reserved"):
-                sale_line = SaleLine.browse(movement["sale_line_id"])
-                qty = movement["product"].uom_id._compute_quantity(movement["reserved"], sale_line.uom_id)
-                sale_line.qty_reserved = max(sale_line.qty_reserved - qty, 0.0)
+                taken[movement["sale_line_id"]] = taken.get(movement["sale_line_id"], 0.0) + movement["reserved"]
+        sale_lines = self.env["jxc.sale.order.line"].sudo().browse(list(taken))
+        sale_lines._write_reserved([
+            max(line.qty_reserved - line.product_id.uom_id._compute_quantity(taken[line.id], line.uom_id), 0.0)
+            for line in sale_lines])
 
     def _prepare_return_lines(self):
         """Lines taking back what each line of these documents moved and was not returned yet."""
