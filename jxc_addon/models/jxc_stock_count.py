@@ -3,8 +3,6 @@ from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 from odoo.addons import decimal_precision as dp
 
-from ..lib.costing import average_cost
-
 COUNT_STATES = [
     ("draft", "Draft"),
     ("counting", "Counting"),
@@ -159,14 +157,13 @@ class JxcStockCount(models.Model):
         """Value the differences at the current moving average of the cost pool (costs are
         read and written for the counting keeper, who may not be allowed to see them)."""
         self = self.sudo()
-        per_warehouse = self.company_id.jxc_cost_scope == "warehouse"
+        costs = self.env["jxc.stock.posting"]._average_costs(
+            self.line_ids.mapped("product_id"), self.warehouse_id, self.company_id)
+        by_cost = {}
         for line in self.line_ids:
-            domain = [("product_id", "=", line.product_id.id), ("company_id", "=", self.company_id.id)]
-            if per_warehouse:
-                domain.append(("warehouse_id", "=", self.warehouse_id.id))
-            quants = self.env["jxc.stock.quant"].search(domain)
-            fallback = (quants.sorted("write_date", reverse=True)[:1].unit_cost or line.product_id.standard_price)
-            line.unit_cost = average_cost(sum(quants.mapped("quantity")), sum(quants.mapped("value")), fallback)
+            by_cost[costs[line.product_id.id]] = by_cost.get(costs[line.product_id.id], line.browse()) | line
+        for cost, lines in by_cost.items():
+            lines.write({"unit_cost": cost})
 
     def _prepare_picking(self, lines):
         return {

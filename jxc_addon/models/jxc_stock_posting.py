@@ -56,12 +56,7 @@ class JxcStockPosting(models.AbstractModel):
         def pool_key(product_id, warehouse_id):
             return (product_id, warehouse_id if per_warehouse else None)
 
-        pools = {}
-        for (product_id, warehouse_id), quant in quants.items():
-            pool = pools.setdefault(pool_key(product_id, warehouse_id), {"qty": 0.0, "value": 0.0, "cost": 0.0})
-            pool["qty"] += quant["quantity"]
-            pool["value"] += quant["value"]
-            pool["cost"] = pool["cost"] or quant["unit_cost"]
+        pools = self._cost_pools(quants, per_warehouse)
         fallback = {p.id: p.standard_price for p in products}
 
         rows = []
@@ -158,6 +153,38 @@ class JxcStockPosting(models.AbstractModel):
                  ORDER BY id FOR UPDATE
             """, (tuple(products.ids), company.id))
         return {(r["product_id"], r["warehouse_id"]): dict(r) for r in cr.dictfetchall()}
+
+    @api.model
+    def _cost_pools(self, quants, per_warehouse):
+        """Quants (by (product, warehouse), in id order) summed into cost pools keyed (product,
+        warehouse or None): quantity, value, and the first known unit cost, used when the pool is empty."""
+        pools = {}
+        for (product_id, warehouse_id), quant in quants.items():
+            pool = pools.setdefault((product_id, warehouse_id if per_warehouse else None),
+                                    {"qty": 0.0, "value": 0.0, "cost": 0.0})
+            pool["qty"] += quant["quantity"]
+            pool["value"] += quant["value"]
+            pool["cost"] = pool["cost"] or quant["unit_cost"]
+        return pools
+
+    @api.model
+    def _average_costs(self, products, warehouse, company):
+        """The moving average each product would leave `warehouse` at now, as a posting values it
+        (read without locking: for display and stocktaking differences)."""
+        per_warehouse = company.jxc_cost_scope == "warehouse"
+        self.env.cr.execute("""
+            SELECT product_id, warehouse_id, quantity, value, unit_cost FROM jxc_stock_quant
+             WHERE product_id = ANY(%s) AND company_id = %s AND (NOT %s OR warehouse_id = %s)
+             ORDER BY id
+        """, (products.ids, company.id, per_warehouse, warehouse.id))
+        quants = {(r["product_id"], r["warehouse_id"]): r for r in self.env.cr.dictfetchall()}
+        pools = self._cost_pools(quants, per_warehouse)
+        empty = {"qty": 0.0, "value": 0.0, "cost": 0.0}
+        costs = {}
+        for product in products:
+            pool = pools.get((product.id, warehouse.id if per_warehouse else None), empty)
+            costs[product.id] = average_cost(pool["qty"], pool["value"], pool["cost"] or product.standard_price)
+        return costs
 
     @api.model
     def _reserve(self, requests, company, partial=False):
