@@ -33,28 +33,40 @@ class JxcStockOpeningWizard(models.TransientModel):
         if not self.data_file:
             raise UserError(_("Choose a CSV file first."))
         text = base64.b64decode(self.data_file).decode("utf-8-sig")
-        Product = self.env["product.product"]
-        Warehouse = self.env["jxc.warehouse"]
-        lines = []
+        rows = []  # (line number, product code, warehouse code, quantity, unit cost) or (number, error)
         for number, row in enumerate(csv.reader(io.StringIO(text)), 1):
             if not row or not any(cell.strip() for cell in row):
                 continue
             if len(row) < 4:
-                raise UserError(_("Line %s: expected product, warehouse, quantity, unit cost.") % number)
+                rows.append((number, _("Line %s: expected product, warehouse, quantity, unit cost.") % number))
+                continue
             code, wh_code, qty, cost = (cell.strip() for cell in row[:4])
             try:
-                qty, cost = float(qty), float(cost)
+                rows.append((number, code, wh_code, float(qty), float(cost)))
             except ValueError:
-                if number == 1:
-                    continue  # header
-                raise UserError(_("Line %s: quantity and unit cost must be numbers.") % number)
-            product = Product.search(["|", ("default_code", "=", code), ("barcode", "=", code)], limit=1)
-            if not product:
+                if number != 1:  # the first line may be a header
+                    rows.append((number, _("Line %s: quantity and unit cost must be numbers.") % number))
+        # all products and warehouses in two queries; the first match of a code wins, as a search would
+        codes = list({r[1] for r in rows if len(r) == 5})
+        products, warehouses = {}, {}
+        for product in self.env["product.product"].search(
+                ["|", ("default_code", "in", codes), ("barcode", "in", codes)]):
+            for key in (product.default_code, product.barcode):
+                if key:
+                    products.setdefault(key, product)
+        for warehouse in self.env["jxc.warehouse"].search(
+                [("code", "in", list({r[2] for r in rows if len(r) == 5})), ("company_id", "=", self.company_id.id)]):
+            warehouses.setdefault(warehouse.code, warehouse)
+        lines = []
+        for row in rows:
+            if len(row) == 2:
+                raise UserError(row[1])
+            number, code, wh_code, qty, cost = row
+            if code not in products:
                 raise UserError(_("Line %s: no product with reference or barcode %s.") % (number, code))
-            warehouse = Warehouse.search([("code", "=", wh_code), ("company_id", "=", self.company_id.id)], limit=1)
-            if not warehouse:
+            if wh_code not in warehouses:
                 raise UserError(_("Line %s: no warehouse with code %s.") % (number, wh_code))
-            lines.append((0, 0, {"product_id": product.id, "warehouse_id": warehouse.id,
+            lines.append((0, 0, {"product_id": products[code].id, "warehouse_id": warehouses[wh_code].id,
                                  "quantity": qty, "unit_cost": cost}))
         self.write({"line_ids": lines, "data_file": False})
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id,
