@@ -159,16 +159,10 @@ class JxcStockPicking(models.Model):
             if sale and picking.picking_type == "delivery":
                 sale._check_credit(picking._sale_amount())
             movements = picking._prepare_movements(lines)
-            entry = {}
-
-            def make_entry(rows, picking=picking):
-                entry["move"] = picking._create_account_move(rows)
-                return entry["move"]
-            rows = self.env["jxc.stock.posting"]._post_movements(
-                movements, picking.date, picking.name, picking.company_id, picking.id, make_entry)
+            rows, move = self.env["jxc.stock.posting"]._post_movements(
+                movements, picking.date, picking.name, picking.company_id, picking.id, picking._create_account_move)
             picking._write_line_values(rows)
             picking._consume_reservations(movements)
-            move = entry["move"]
             picking.write({
                 "state": "done", "move_id": move.id,
                 "done_date": fields.Datetime.now(), "done_uid": self.env.uid,
@@ -191,19 +185,18 @@ class JxcStockPicking(models.Model):
                 "product": row.product_id, "warehouse": row.warehouse_id, "qty": -row.quantity,
                 "cost": COST_VALUE, "value": -row.value, "line_id": row.picking_line_id,
                 "partner_id": row.partner_id.id, "kind": "reversal", "reversed_id": row.id,
-                "reversal_of_kind": row.kind,
             } for row in reversed(originals)]
-            entry = {}
+            kinds = {row.id: row.kind for row in originals}
 
-            def make_reversal_entry(rows, picking=picking, movements=movements):
-                for row, movement in zip((r for r in rows if r["kind"] == "reversal"), movements):
-                    row["reversal_of_kind"] = movement["reversal_of_kind"]
-                entry["move"] = picking._create_account_move(rows, reversal=True)
-                return entry["move"]
-            self.env["jxc.stock.posting"]._post_movements(
+            def make_reversal_entry(rows, picking=picking, kinds=kinds):
+                for row in rows:
+                    if row["kind"] == "reversal":
+                        row["reversal_of_kind"] = kinds[row["reversed_id"]]
+                return picking._create_account_move(rows, reversal=True)
+            _rows, move = self.env["jxc.stock.posting"]._post_movements(
                 movements, fields.Date.context_today(self), picking.name, picking.company_id, picking.id,
                 make_reversal_entry)
-            picking.write({"state": "cancel", "reversal_move_id": entry["move"].id})
+            picking.write({"state": "cancel", "reversal_move_id": move.id})
         return True
 
     @api.multi

@@ -22,7 +22,7 @@ class JxcStockPosting(models.AbstractModel):
 
     @api.model
     def _post_movements(self, movements, date, reference, company, picking_id=None, make_entry=None):
-        """Apply movements to stock and write their ledger rows; return the rows' values.
+        """Apply movements to stock and write their ledger rows; return the rows' values and the entry.
 
         `make_entry(rows)`, if given, is called with the computed rows before they are written
         and returns the journal entry (account.move) the rows are stamped with: ledger rows are
@@ -44,7 +44,7 @@ class JxcStockPosting(models.AbstractModel):
         that came back from negative.
         """
         if not movements:
-            return []
+            return [], None
         currency = company.currency_id
         money_rounding = currency.rounding
         qty_rounding = 10 ** -self.env["decimal.precision"].precision_get("Product Unit of Measure")
@@ -119,7 +119,7 @@ class JxcStockPosting(models.AbstractModel):
         self._write_quants([q for q in quants.values() if q.get("dirty")])
         move = make_entry(rows) if make_entry else None
         self._insert_ledger_rows(rows, move.id if move else None)
-        return rows
+        return rows, move
 
     @api.model
     def _lock_quants(self, products, warehouse_ids, company, per_warehouse):
