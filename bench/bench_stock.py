@@ -118,12 +118,11 @@ def jxc_bench(db, docs, big_lines):
 
         # The sales flow of DEVELOPERS.md: a 5-line order from confirmation through delivery,
         # invoice and its posting.
-        customer_partner = customer
         sale_times, sale_counts = [], []
         for _ in range(docs):
             doc("receipt", supplier, 5.0).button_done()
             order = env["jxc.sale.order"].create({
-                "partner_id": customer_partner.id, "warehouse_id": wh.id,
+                "partner_id": customer.id, "warehouse_id": wh.id,
                 "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": 3, "price_unit": 9.0})
                              for p in products]})
             env["res.users"].invalidate_cache()
