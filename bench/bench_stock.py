@@ -175,6 +175,8 @@ def jxc_big_bench(db, big_lines, ledger_rows):
               FROM generate_series(1, %(per)s) g CROSS JOIN (SELECT id FROM product_product WHERE id IN %(ids)s) p
         """, {"wh": wh.id, "company": wh.company_id.id, "per": ledger_rows // len(big_products),
               "ids": tuple(big_products.ids)})
+        # a live table that size would be analyzed; without it the planner may take a million rows for none
+        cr.execute("ANALYZE jxc_stock_ledger")
         cr.execute("""
             UPDATE jxc_stock_quant q SET quantity = l.qty, value = l.value
               FROM (SELECT product_id, warehouse_id, SUM(quantity) qty, SUM(value) value FROM jxc_stock_ledger
