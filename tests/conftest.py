@@ -3,6 +3,7 @@
 `make test` exports where things are (JXC_ODOO_CONF, JXC_TEST_DB, JXC_PYTHON, JXC_ROOT).
 """
 import os
+import re
 import socket
 import subprocess
 import time
@@ -62,9 +63,26 @@ def odoo_server(odoo_env):
                 proc.kill()
                 raise RuntimeError("Odoo server did not start; see %s" % log_path)
             time.sleep(0.5)
-    yield {"url": url, "db": odoo_env["db"]}
+    yield {"url": url, "db": odoo_env["db"], "log": log_path}
     proc.terminate()
     try:
         proc.wait(20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    # An ERROR line in the server's log is a defect even when every request seemed to work.
+    errors = log_errors(log_path)
+    assert not errors, "the test server logged errors (%s):\n%s" % (log_path, "\n".join(errors[:20]))
+
+
+def log_errors(path):
+    with open(path, encoding="utf-8", errors="replace") as log:
+        return [line.rstrip() for line in log
+                if re.match(r"^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ", line)]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Lets fixtures see whether their test failed (the browser then keeps a screenshot)."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)
