@@ -1,6 +1,7 @@
 from odoo import api, SUPERUSER_ID
 
 from . import models
+from . import report
 from . import wizards
 
 

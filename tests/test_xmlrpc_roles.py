@@ -80,8 +80,14 @@ def test_role_write_rights(odoo_server, login):
         assert client.call("res.partner", "create", {"name": "XML-RPC 客户 " + login, "customer": True})
     elif login in ("viewer", "keeper"):
         assert_refused(lambda: client.call("res.partner", "create", {"name": "不允许 " + login}))
-    # Nobody but the administrator changes the company's accounting settings.
-    assert_refused(lambda: client.call("res.company", "write", [1], {"jxc_cost_scope": "warehouse"}))
+    # The 进销存 settings are the administrator's and the 进销存 Manager's (Settings); the company itself
+    # stays the administrator's.
+    if login == "manager":
+        scope = client.call("res.company", "read", [1], ["jxc_cost_scope"])[0]["jxc_cost_scope"]
+        client.call("res.company", "write", [1], {"jxc_cost_scope": scope})
+        assert_refused(lambda: client.call("res.company", "write", [1], {"name": "改名"}))
+    else:
+        assert_refused(lambda: client.call("res.company", "write", [1], {"jxc_cost_scope": "warehouse"}))
 
 
 def test_salesman_reads_only_his_own_orders(odoo_server):

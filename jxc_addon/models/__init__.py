@@ -9,12 +9,15 @@ from . import jxc_stock_check
 from . import jxc_purchase_order
 from . import jxc_purchase_request
 from . import jxc_supplier_comparison
+from . import jxc_purchase_price_report
 from . import jxc_sale_order
 from . import jxc_reorder_rule
 from . import jxc_reorder_warning
 from . import account_invoice
+from . import ir_actions_report
 from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import wizard_multi_charts_accounts

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from ..lib.formatting import format_qty
+
 
 class AccountInvoice(models.Model):
     _inherit = "account.invoice"
@@ -84,10 +86,11 @@ class AccountInvoice(models.Model):
                          l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id) for l in others)
             billed += line.uom_id._compute_quantity(line.quantity, purchase_line.uom_id)
             if float_compare(billed, purchase_line.qty_received, precision_rounding=purchase_line.uom_id.rounding) > 0:
+                uom = purchase_line.uom_id
                 raise UserError(_(
-                    "%s: %s %s would be billed but only %s were received on %s.") % (
-                    line.product_id.display_name, billed, purchase_line.uom_id.name,
-                    purchase_line.qty_received, purchase_line.order_id.name))
+                    "%s: %s would be billed but only %s were received on %s.") % (
+                    line.product_id.display_name, format_qty(self.env, billed, uom),
+                    format_qty(self.env, purchase_line.qty_received, uom), purchase_line.order_id.name))
 
     @api.multi
     def write(self, vals):

@@ -8,7 +8,7 @@ from odoo.addons import decimal_precision as dp
 PURCHASE_STATES = [
     ("draft", "Draft"),
     ("confirmed", "Confirmed"),
-    ("done", "Done"),
+    ("done", "Locked"),
     ("cancel", "Cancelled"),
 ]
 RECEIPT_STATUSES = [("none", "Nothing Received"), ("partial", "Partially Received"), ("full", "Fully Received")]
@@ -22,7 +22,7 @@ class JxcPurchaseOrder(models.Model):
     _inherit = ["mail.thread"]
     _order = "date_order desc, id desc"
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default="/")
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default=lambda self: _("New"))
     state = fields.Selection(PURCHASE_STATES, default="draft", required=True, copy=False, index=True,
                              readonly=True, track_visibility="onchange")
     partner_id = fields.Many2one("res.partner", "Supplier", required=True, index=True, readonly=True,
@@ -90,7 +90,7 @@ class JxcPurchaseOrder(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("name", "/") == "/":
+        if vals.get("name", "/") in ("/", _("New")):
             vals["name"] = self.env["ir.sequence"].next_by_code("jxc.purchase.order") or "/"
         return super().create(vals)
 
@@ -112,14 +112,29 @@ class JxcPurchaseOrder(models.Model):
                                           or l.price_unit < 0)
             if bad:
                 raise UserError(_("Quantities must be positive and prices not negative (%s).") % bad[0].product_id.display_name)
-        return self.write({"state": "confirmed"})
+            # A free line would enter stock at no cost and drag the product's moving average down.
+            unpriced = order.line_ids.filtered(
+                lambda l: float_is_zero(l.price_unit, precision_rounding=order.currency_id.rounding))
+            if unpriced:
+                raise UserError(_("%s has no price on %s: enter the supplier's price before confirming.")
+                                % (", ".join(unpriced.mapped("product_id.display_name")), order.name))
+        self.write({"state": "confirmed"})
+        for order in self.filtered(lambda o: o.company_id.jxc_stock_docs_at_confirm):
+            # The keeper finds the receipt among the receipts to do.
+            order._create_receipt()
+        return True
 
     @api.multi
     def button_cancel(self):
+        # The drafts are cancelled under sudo (purchasers may not change stock documents): check the caller.
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         for order in self:
+            if order.state not in ("draft", "confirmed"):
+                raise UserError(_("Only a draft or confirmed purchase order can be cancelled (%s).") % order.name)
             if any(order.line_ids.mapped("qty_received")) or any(order.line_ids.mapped("qty_billed")):
                 raise UserError(_("%s has received or billed goods: it cannot be cancelled.") % order.name)
-            order.picking_ids.filtered(lambda p: p.state == "draft").button_cancel()
+        self.sudo().mapped("picking_ids").filtered(lambda p: p.state == "draft").button_cancel()
         return self.write({"state": "cancel"})
 
     @api.multi
@@ -134,23 +149,42 @@ class JxcPurchaseOrder(models.Model):
 
     @api.multi
     def action_receive(self):
-        """A draft receipt for what remains to receive; the keeper records accepted and rejected quantities."""
+        """Open the draft receipt of what remains to receive (made if none is open); the keeper
+        records accepted and rejected quantities."""
         self.ensure_one()
         if self.state != "confirmed":
             raise UserError(_("Confirm %s before receiving it.") % self.name)
-        open_receipt = self.picking_ids.filtered(lambda p: p.state == "draft")
+        self._check_can_prepare_picking()
+        open_receipt = self.picking_ids.filtered(lambda p: p.state == "draft" and p.picking_type == "receipt")
         if open_receipt:
             return open_receipt[0]._action_open_form()
-        lines = [(0, 0, vals) for vals in (l._prepare_receipt_line() for l in self.line_ids) if vals]
-        if not lines:
+        picking = self._create_receipt()
+        if not picking:
             raise UserError(_("Everything on %s has been received.") % self.name)
-        # Purchasers prepare the draft receipt; validating it stays with the warehouse keeper.
-        picking = self.env["jxc.stock.picking"].sudo().create(self._prepare_receipt(lines))
         return picking._action_open_form()
+
+    def _check_can_prepare_picking(self):
+        """Receipts and returns are made under sudo (purchasers may not create stock documents):
+        the caller must be someone who may change the order, or make stock documents himself."""
+        if not self.env["jxc.stock.picking"].check_access_rights("create", raise_exception=False):
+            self.check_access_rights("write")
+            self.check_access_rule("write")
+
+    def _create_receipt(self):
+        """The draft receipt of what remains to receive, all lines in one create (none when nothing
+        remains). Purchasers prepare it, validating it stays with the warehouse keeper; the caller
+        was checked and is its responsible. Lines carry the order price, even for blind keepers."""
+        lines = [(0, 0, vals) for vals in (l._prepare_receipt_line() for l in self.sudo().line_ids) if vals]
+        if not lines:
+            return self.env["jxc.stock.picking"]
+        picking = self.env["jxc.stock.picking"].sudo().with_context(mail_create_nosubscribe=True).create(
+            self._prepare_receipt(lines))
+        return self.env["jxc.stock.picking"].browse(picking.id)
 
     def _prepare_receipt(self, lines, picking_type="receipt"):
         return {"picking_type": picking_type, "warehouse_id": self.warehouse_id.id, "partner_id": self.partner_id.id,
-                "purchase_id": self.id, "origin": self.name, "company_id": self.company_id.id, "line_ids": lines}
+                "purchase_id": self.id, "origin": self.name, "company_id": self.company_id.id,
+                "user_id": self.env.uid, "line_ids": lines}
 
     @api.multi
     def action_create_bill(self):
@@ -165,13 +199,14 @@ class JxcPurchaseOrder(models.Model):
     def action_create_return(self):
         """A draft supplier return of everything received on this order and not yet returned."""
         self.ensure_one()
+        self._check_can_prepare_picking()
         receipts = self.picking_ids.filtered(lambda p: p.state == "done" and p.picking_type == "receipt")
         lines = receipts._prepare_return_lines()
         if not lines:
             raise UserError(_("Nothing received on %s is left to return.") % self.name)
-        picking = self.env["jxc.stock.picking"].sudo().create(
+        picking = self.env["jxc.stock.picking"].sudo().with_context(mail_create_nosubscribe=True).create(
             self._prepare_receipt([(0, 0, vals) for vals in lines], "supplier_return"))
-        return picking._action_open_form()
+        return self.env["jxc.stock.picking"].browse(picking.id)._action_open_form()
 
     @api.multi
     def action_create_refund(self):
@@ -311,19 +346,78 @@ class JxcPurchaseOrderLine(models.Model):
         self.uom_id = product.uom_po_id or product.uom_id
         self.name = product.display_name
         self.tax_ids = product.supplier_taxes_id.filtered(lambda t: t.company_id == self.order_id.company_id)
-        seller = product._select_seller(partner_id=self.order_id.partner_id, quantity=self.product_qty,
-                                        uom_id=self.uom_id)
+        return self._onchange_quantity()
+
+    @api.onchange("product_qty", "uom_id")
+    def _onchange_quantity(self):
+        """Price the line from the supplier's prices for its quantity and unit (tiers by minimum quantity)."""
+        if not (self.product_id and self.uom_id) or self.uom_id.category_id != self.product_id.uom_id.category_id:
+            return
+        order = self.order_id
+        price, seller = self._get_supplier_price(self.product_id, order.partner_id, self.product_qty, self.uom_id,
+                                                 order.currency_id, order.date_order)
         if seller:
-            self.price_unit = seller.product_uom._compute_price(seller.price, self.uom_id)
+            self.price_unit = price
+        below = self._supplier_minimum_warning(self.product_id, order.partner_id, self.product_qty, self.uom_id,
+                                               order.date_order)
+        if below:
+            return {"warning": {"title": _("Below the supplier's minimum"), "message": below}}
 
     @api.model
-    def _prepare_supplier_line(self, product, qty, uom, supplier, company, fallback_price=0.0):
+    def _supplier_prices(self, product, supplier, date=None):
+        """The supplier's price list lines of the product valid at `date`, smallest minimum first."""
+        date = date or fields.Date.context_today(self)
+        return product.seller_ids.filtered(
+            lambda s: s.name in (supplier | supplier.commercial_partner_id)
+            and (not s.product_id or s.product_id == product)
+            and (not s.date_start or s.date_start <= date) and (not s.date_end or s.date_end >= date)
+        ).sorted(lambda s: (s.min_qty, s.sequence))
+
+    @api.model
+    def _get_supplier_price(self, product, supplier, qty, uom, currency=None, date=None):
+        """(price per `uom`, price list line) of the supplier for `qty` in `uom`.
+
+        Supplier prices and minimum quantities are in the product's purchase unit: the quantity is
+        converted to it exactly (no rounding up, so 6 pieces are half a box of 12, not one box).
+        Below the smallest minimum the smallest tier's price applies (the caller warns).
+        No price list line for that supplier: (0.0, empty)."""
+        if not supplier:
+            return 0.0, self.env["product.supplierinfo"]
+        date = date or fields.Date.context_today(self)
+        po_uom = product.uom_po_id or product.uom_id
+        qty_po = uom._compute_quantity(qty, po_uom, round=False)
+        seller = product._select_seller(partner_id=supplier, quantity=qty_po, date=date, uom_id=po_uom)
+        seller = seller or self._supplier_prices(product, supplier, date)[:1]
+        if not seller:
+            return 0.0, seller
+        price = seller.product_uom._compute_price(seller.price, uom)
+        if currency and seller.currency_id and seller.currency_id != currency:
+            price = seller.currency_id.with_context(date=date).compute(price, currency, round=False)
+        return price, seller
+
+    @api.model
+    def _supplier_minimum_warning(self, product, supplier, qty, uom, date=None):
+        """A message when `qty` in `uom` is below the supplier's smallest minimum quantity, else None."""
+        lowest = self._supplier_prices(product, supplier, date)[:1]
+        if not lowest or not qty:
+            return None
+        qty_po = uom._compute_quantity(qty, lowest.product_uom, round=False)
+        if float_compare(qty_po, lowest.min_qty, precision_digits=self.env["decimal.precision"].precision_get(
+                "Product Unit of Measure")) >= 0:
+            return None
+        return _("The minimum quantity of %(product)s from %(supplier)s is %(qty)s %(unit)s: "
+                 "the line has the price of that quantity.") % {
+            "product": product.display_name, "supplier": supplier.display_name,
+            "qty": "%g" % lowest.min_qty, "unit": lowest.product_uom.name}
+
+    @api.model
+    def _prepare_supplier_line(self, product, qty, uom, supplier, company, fallback_price=0.0, currency=None):
         """Values of a line at the supplier's price for that quantity and unit (else `fallback_price`),
         with the product's purchase taxes of the company."""
-        seller = product._select_seller(partner_id=supplier, quantity=qty, uom_id=uom)
+        price, seller = self._get_supplier_price(product, supplier, qty, uom, currency or company.currency_id)
         return {
             "product_id": product.id, "name": product.display_name, "product_qty": qty, "uom_id": uom.id,
-            "price_unit": seller.product_uom._compute_price(seller.price, uom) if seller else fallback_price,
+            "price_unit": price if seller else fallback_price,
             "tax_ids": [(6, 0, product.supplier_taxes_id.filtered(lambda t: t.company_id == company).ids)],
         }
 

@@ -3,12 +3,14 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 from odoo.addons import decimal_precision as dp
 
+from ..lib.formatting import format_amount
+
 REQUEST_STATES = [
     ("draft", "Draft"),
     ("to_approve", "To Approve"),
     ("approved", "Approved"),
     ("rejected", "Refused"),
-    ("done", "Done"),
+    ("done", "Ordered"),
 ]
 
 
@@ -23,7 +25,7 @@ class JxcPurchaseRequest(models.Model):
     _inherit = ["mail.thread"]
     _order = "date_request desc, id desc"
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, default="/")
+    name = fields.Char("Number", required=True, copy=False, readonly=True, default=lambda self: _("New"))
     state = fields.Selection(REQUEST_STATES, default="draft", required=True, copy=False, index=True,
                              readonly=True, track_visibility="onchange")
     requested_by = fields.Many2one("res.users", "Requested by", required=True, default=lambda self: self.env.user,
@@ -46,7 +48,7 @@ class JxcPurchaseRequest(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("name", "/") == "/":
+        if vals.get("name", "/") in ("/", _("New")):
             vals["name"] = self.env["ir.sequence"].next_by_code("jxc.purchase.request") or "/"
         return super().create(vals)
 
@@ -103,7 +105,8 @@ class JxcPurchaseRequest(models.Model):
             return
         raise UserError(_(
             "%s is estimated at %s: a purchaser approves requests below %s, a 进销存 Manager approves any.")
-            % (self.name, amount, limit))
+            % (self.name, format_amount(self.env, amount, self.currency_id),
+               format_amount(self.env, limit, self.company_id.currency_id)))
 
     def _check_all_ordered(self):
         for request in self:
@@ -143,9 +146,10 @@ class JxcPurchaseRequestLine(models.Model):
 
     def _estimate_price(self):
         product = self.sudo().product_id
-        seller = product._select_seller(partner_id=self.supplier_id, quantity=self.product_qty, uom_id=self.uom_id)
+        price, seller = self.env["jxc.purchase.order.line"]._get_supplier_price(
+            product, self.supplier_id, self.product_qty, self.uom_id, self.currency_id)
         if seller:
-            return seller.product_uom._compute_price(seller.price, self.uom_id)
+            return price
         return product.uom_id._compute_price(product.standard_price, self.uom_id)
 
     @api.depends("product_qty", "price_estimated")
@@ -159,7 +163,7 @@ class JxcPurchaseRequestLine(models.Model):
             line.qty_ordered = sum(l.uom_id._compute_quantity(l.product_qty, line.uom_id)
                                    for l in line.purchase_line_ids if l.state != "cancel")
 
-    @api.onchange("product_id", "product_qty")
+    @api.onchange("product_id", "product_qty", "uom_id")
     def _onchange_product_id(self):
         product = self.product_id
         if not product:

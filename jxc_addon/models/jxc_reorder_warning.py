@@ -72,6 +72,18 @@ class JxcReorderWarning(models.Model):
                 ON jxc_reorder_warning (kind, partner_id, company_id) WHERE state = 'open' AND partner_id IS NOT NULL
         """)
 
+    @api.model
+    def read_progress_bar(self, domain, group_by, progress_bar):
+        """Counts of the kanban columns' progress bars. Odoo 11's web client names a column grouped
+        by a selection (the warning kind) by its label, while read_progress_bar keys it by value:
+        key the counts by label so each column finds its own."""
+        data = super().read_progress_bar(domain, group_by, progress_bar)
+        field = self._fields.get(group_by.partition(":")[0])
+        if field and field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            data = {labels.get(key, key): counts for key, counts in data.items()}
+        return data
+
     # ------------------------------------------------------------------ activities
     def _schedule_activities(self, warning_ids):
         """A to-do for the person in charge of each newly opened warning (set-based: the scans open

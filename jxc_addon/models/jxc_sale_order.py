@@ -1,14 +1,16 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero
 from odoo.addons import decimal_precision as dp
 
+from ..lib.formatting import format_amount
+
 SALE_STATES = [
     ("quotation", "Quotation"),
     ("confirmed", "Sales Order"),
-    ("done", "Done"),
+    ("done", "Locked"),
     ("cancel", "Cancelled"),
 ]
 DELIVERY_STATUSES = [("none", "Nothing Delivered"), ("partial", "Partially Delivered"), ("full", "Fully Delivered")]
@@ -23,7 +25,7 @@ class JxcSaleOrder(models.Model):
     _inherit = ["mail.thread"]
     _order = "date_order desc, id desc"
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default="/")
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default=lambda self: _("New"))
     state = fields.Selection(SALE_STATES, default="quotation", required=True, copy=False, index=True,
                              readonly=True, track_visibility="onchange")
     partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, readonly=True,
@@ -58,6 +60,9 @@ class JxcSaleOrder(models.Model):
                                       help="From the invoices of the order and their payments.")
     credit_override_reason = fields.Text("Credit Override Reason", readonly=True, copy=False,
                                          track_visibility="onchange")
+    credit_blocked = fields.Boolean(
+        "Refused by Credit Control", compute="_compute_credit_blocked",
+        help="The credit control refuses to confirm this quotation: a 进销存 Manager may override it.")
     note = fields.Text()
 
     @api.depends("line_ids.price_subtotal", "line_ids.price_tax", "line_ids.margin")
@@ -94,6 +99,12 @@ class JxcSaleOrder(models.Model):
         for order in self:
             order.picking_count = len(order.picking_ids)
 
+    @api.depends("state", "credit_override_reason")
+    def _compute_credit_blocked(self):
+        for order in self:
+            order.credit_blocked = bool(order.state == "quotation" and order.partner_id
+                                        and order._credit_problem(order.amount_total))
+
     @api.onchange("partner_id")
     def _onchange_partner_id(self):
         partner = self.partner_id.commercial_partner_id
@@ -108,9 +119,18 @@ class JxcSaleOrder(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("name", "/") == "/":
+        if vals.get("credit_override_reason"):
+            self._check_credit_override_right()
+        if vals.get("name", "/") in ("/", _("New")):
             vals["name"] = self.env["ir.sequence"].next_by_code("jxc.sale.order") or "/"
         return super().create(vals)
+
+    @api.multi
+    def write(self, vals):
+        # The override reason lets the order through the credit control: a Manager's decision.
+        if "credit_override_reason" in vals:
+            self._check_credit_override_right()
+        return super().write(vals)
 
     @api.multi
     def unlink(self):
@@ -130,6 +150,9 @@ class JxcSaleOrder(models.Model):
         return self._confirm(partial=True)
 
     def _confirm(self, partial):
+        # Reservations are written in SQL: check the caller may change the orders first.
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         for order in self:
             if order.state != "quotation":
                 raise UserError(_("Only a quotation can be confirmed."))
@@ -144,15 +167,25 @@ class JxcSaleOrder(models.Model):
             order._check_credit(order.amount_total)
             order.line_ids._reserve(partial)
             order.state = "confirmed"
+            if order.company_id.jxc_stock_docs_at_confirm:
+                # The keeper finds the delivery among the deliveries to do.
+                order._create_delivery()
         return True
 
     @api.multi
     def button_cancel(self):
+        # Reservations are released in SQL and the drafts cancelled under sudo: check the caller.
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         for order in self:
+            if order.state not in ("quotation", "confirmed"):
+                raise UserError(_("Only a quotation or a sales order in progress can be cancelled (%s).")
+                                % order.name)
             if any(order.line_ids.mapped("qty_delivered")) or any(order.line_ids.mapped("qty_invoiced")):
                 raise UserError(_("%s has delivered or invoiced goods: it cannot be cancelled.") % order.name)
             order.line_ids._release()
-            order.picking_ids.filtered(lambda p: p.state == "draft").button_cancel()
+        # Salesmen may not change stock documents: the order's drafts are cancelled for them.
+        self.sudo().mapped("picking_ids").filtered(lambda p: p.state == "draft").button_cancel()
         return self.write({"state": "cancel"})
 
     @api.multi
@@ -170,8 +203,7 @@ class JxcSaleOrder(models.Model):
     def action_credit_override(self, reason):
         """A Manager lets a blocked customer through; the reason stays in the chatter."""
         self.ensure_one()
-        if not self.env.user.has_group("jxc_addon.group_jxc_manager"):
-            raise AccessError(_("Only a 进销存 Manager may override the credit control."))
+        self._check_credit_override_right()
         if not (reason or "").strip():
             raise UserError(_("Give the reason of the credit override."))
         self.credit_override_reason = reason
@@ -179,21 +211,52 @@ class JxcSaleOrder(models.Model):
         return True
 
     @api.multi
+    def action_open_credit_override(self):
+        """The wizard in which a Manager gives the reason, then confirms the quotation."""
+        self.ensure_one()
+        self._check_credit_override_right()
+        return self.env["jxc.credit.override.wizard"]._action_open({"default_sale_id": self.id})
+
+    def _check_credit_override_right(self):
+        if self.env.uid != SUPERUSER_ID and not self.env.user.has_group("jxc_addon.group_jxc_manager"):
+            raise AccessError(_("Only a 进销存 Manager may override the credit control."))
+
+    @api.multi
     def action_deliver(self):
-        """A draft delivery for what remains to deliver."""
+        """Open the draft delivery of what remains to deliver; make one if none is open."""
         self.ensure_one()
         if self.state != "confirmed":
             raise UserError(_("Confirm %s before delivering it.") % self.name)
+        self._check_can_prepare_picking()
         open_delivery = self.picking_ids.filtered(lambda p: p.state == "draft" and p.picking_type == "delivery")
         if open_delivery:
             return open_delivery[0]._action_open_form()
+        picking = self._create_delivery()
+        if not picking:
+            raise UserError(_("Everything on %s has been delivered.") % self.name)
+        return picking._action_open_form()
+
+    def _check_can_prepare_picking(self):
+        """Deliveries are made under sudo (salesmen may not create stock documents): the caller
+        must be someone who may change the order, or make stock documents himself."""
+        if not self.env["jxc.stock.picking"].check_access_rights("create", raise_exception=False):
+            self.check_access_rights("write")
+            self.check_access_rule("write")
+
+    def _create_delivery(self):
+        """The draft delivery of what remains to deliver, all lines in one create (none when
+        nothing remains). The caller was checked; he is its responsible."""
         lines = [(0, 0, vals) for vals in (l._prepare_delivery_line() for l in self.line_ids) if vals]
         if not lines:
-            raise UserError(_("Everything on %s has been delivered.") % self.name)
-        picking = self.env["jxc.stock.picking"].sudo().create({
-            "picking_type": "delivery", "warehouse_id": self.warehouse_id.id, "partner_id": self.partner_id.id,
-            "sale_id": self.id, "origin": self.name, "company_id": self.company_id.id, "line_ids": lines})
-        return picking._action_open_form()
+            return self.env["jxc.stock.picking"]
+        picking = self.env["jxc.stock.picking"].sudo().with_context(mail_create_nosubscribe=True).create(
+            self._prepare_delivery(lines))
+        return self.env["jxc.stock.picking"].browse(picking.id)
+
+    def _prepare_delivery(self, lines):
+        return {"picking_type": "delivery", "warehouse_id": self.warehouse_id.id, "partner_id": self.partner_id.id,
+                "sale_id": self.id, "origin": self.name, "company_id": self.company_id.id,
+                "user_id": self.env.uid, "line_ids": lines}
 
     @api.multi
     def action_create_invoice(self):
@@ -230,12 +293,18 @@ class JxcSaleOrder(models.Model):
     def _check_credit(self, amount):
         """Refuse when the customer is on hold, has an invoice overdue by more than its credit days,
         or would owe more than its credit limit; a Manager's recorded override lets it through."""
+        problem = self._credit_problem(amount)
+        if problem:
+            raise UserError(problem)
+
+    def _credit_problem(self, amount):
+        """Why the credit control refuses `amount` (in the order currency) more, or None."""
         if self.credit_override_reason:
-            return
+            return None
         partner = self.partner_id.commercial_partner_id.sudo()
         if partner.jxc_on_hold:
-            raise UserError(_("%s is on hold: no confirmation or delivery until a Manager overrides it.")
-                            % partner.display_name)
+            return (_("%s is on hold: no confirmation or delivery until a Manager overrides it.")
+                    % partner.display_name)
         today = fields.Date.from_string(fields.Date.context_today(self))
         # late by more than the credit days = due before today - credit days
         too_late = self.env["account.invoice"].sudo().search([
@@ -244,13 +313,18 @@ class JxcSaleOrder(models.Model):
             ("date_due", "<", fields.Date.to_string(today - timedelta(days=partner.jxc_credit_days)))], limit=1)
         if too_late:
             late = (today - fields.Date.from_string(too_late.date_due)).days
-            raise UserError(_("%s has invoice %s overdue by %s days (credit days: %s).")
-                            % (partner.display_name, too_late.number, late, partner.jxc_credit_days))
+            return (_("%s has invoice %s overdue by %s days (credit days: %s).")
+                    % (partner.display_name, too_late.number, late, partner.jxc_credit_days))
         if partner.credit_limit:
+            currency = self.company_id.currency_id
+            if self.currency_id and self.currency_id != currency:
+                amount = self.currency_id.compute(amount, currency)
             exposure = partner.credit + amount
-            if float_compare(exposure, partner.credit_limit, precision_digits=2) > 0:
-                raise UserError(_("%s would owe %s, above its credit limit of %s.")
-                                % (partner.display_name, exposure, partner.credit_limit))
+            if float_compare(exposure, partner.credit_limit, precision_rounding=currency.rounding) > 0:
+                return (_("%s would owe %s, above its credit limit of %s.")
+                        % (partner.display_name, format_amount(self.env, exposure, currency),
+                           format_amount(self.env, partner.credit_limit, currency)))
+        return None
 
 
 class JxcSaleOrderLine(models.Model):
@@ -278,6 +352,9 @@ class JxcSaleOrderLine(models.Model):
     margin = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True,
                              groups="jxc_addon.group_jxc_manager")
     qty_reserved = fields.Float("Reserved", digits=dp.get_precision("Product Unit of Measure"), readonly=True, copy=False)
+    qty_available = fields.Float(
+        "Available", compute="_compute_qty_available", digits=dp.get_precision("Product Unit of Measure"),
+        help="On hand minus reserved in the order's warehouse, in the line's unit.")
     qty_delivered = fields.Float("Delivered", compute="_compute_quantities", store=True,
                                  digits=dp.get_precision("Product Unit of Measure"))
     qty_returned = fields.Float("Returned", compute="_compute_quantities", store=True,
@@ -310,6 +387,17 @@ class JxcSaleOrderLine(models.Model):
                            if l.picking_id.picking_type == "customer_return")
             line.qty_delivered = delivered - returned
             line.qty_returned = returned
+
+    @api.depends("product_id", "uom_id", "order_id.warehouse_id")
+    def _compute_qty_available(self):
+        available = self.env["jxc.stock.quant"]._available_quantities(
+            (line.product_id.id, line.order_id.warehouse_id.id) for line in self)
+        for line in self:
+            qty = available.get((line.product_id.id, line.order_id.warehouse_id.id), 0.0)
+            if line.uom_id and line.product_id:
+                qty = line.product_id.uom_id.with_context(**{"raise-exception": False})._compute_quantity(
+                    qty, line.uom_id, round=False)
+            line.qty_available = qty
 
     @api.depends("invoice_line_ids.quantity", "invoice_line_ids.invoice_id.state")
     def _compute_invoiced(self):

@@ -17,7 +17,7 @@ class JxcStockCheck(models.Model):
     _description = "Stock Integrity Check"
     _order = "date desc, id desc"
 
-    name = fields.Char(required=True, readonly=True, default="/")
+    name = fields.Char(required=True, readonly=True, default=lambda self: _("New"))
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     company_id = fields.Many2one("res.company", required=True, readonly=True,
                                  default=lambda self: self.env.user.company_id)

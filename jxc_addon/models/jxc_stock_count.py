@@ -3,10 +3,12 @@ from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 from odoo.addons import decimal_precision as dp
 
+from ..lib.formatting import format_amount
+
 COUNT_STATES = [
     ("draft", "Draft"),
     ("counting", "Counting"),
-    ("done", "Done"),
+    ("done", "Validated"),
     ("cancel", "Cancelled"),
 ]
 
@@ -18,7 +20,7 @@ class JxcStockCount(models.Model):
     _inherit = ["mail.thread", "barcodes.barcode_events_mixin"]
     _order = "date desc, id desc"
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, default="/")
+    name = fields.Char("Number", required=True, copy=False, readonly=True, default=lambda self: _("New"))
     state = fields.Selection(COUNT_STATES, default="draft", required=True, copy=False, readonly=True,
                              track_visibility="onchange")
     date = fields.Date(required=True, default=fields.Date.context_today, readonly=True,
@@ -54,7 +56,7 @@ class JxcStockCount(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("name", "/") == "/":
+        if vals.get("name", "/") in ("/", _("New")):
             vals["name"] = self.env["ir.sequence"].next_by_code("jxc.stock.count") or "/"
         if vals.get("warehouse_id") and "company_id" not in vals:
             vals["company_id"] = self.env["jxc.warehouse"].browse(vals["warehouse_id"]).company_id.id
@@ -89,7 +91,8 @@ class JxcStockCount(models.Model):
                 raise UserError(_(
                     "The differences of %s are worth %s, above the approval threshold of %s: "
                     "a 进销存 Manager must validate it.") % (
-                    count.name, count.total_difference_value, count.company_id.jxc_count_approval_threshold))
+                    count.name, format_amount(self.env, count.total_difference_value, count.currency_id),
+                    format_amount(self.env, count.company_id.jxc_count_approval_threshold, count.currency_id)))
             lines = count.line_ids.filtered(
                 lambda l: not float_is_zero(l.difference_qty, precision_rounding=l.product_id.uom_id.rounding))
             picking = self.env["jxc.stock.picking"]

@@ -11,7 +11,7 @@ from .jxc_stock_posting import COST_AVERAGE, COST_VALUE
 
 PICKING_STATES = [
     ("draft", "Draft"),
-    ("done", "Done"),
+    ("done", "Validated"),
     ("cancel", "Cancelled"),
 ]
 PICKING_TYPES = [
@@ -38,7 +38,7 @@ class JxcStockPicking(models.Model):
     _inherit = ["mail.thread", "barcodes.barcode_events_mixin"]
     _order = "date desc, id desc"
 
-    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default="/")
+    name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default=lambda self: _("New"))
     picking_type = fields.Selection(
         PICKING_TYPES, "Type", required=True, index=True, readonly=True,
         states={"draft": [("readonly", False)]}, track_visibility="onchange")
@@ -85,6 +85,15 @@ class JxcStockPicking(models.Model):
     reversal_move_id = fields.Many2one("account.move", "Reversal Entry", readonly=True, copy=False)
     amount_total = fields.Monetary("Value", compute="_compute_amount_total", store=True,
         groups="jxc_addon.group_jxc_price", compute_sudo=True)
+    amount_estimated = fields.Monetary(
+        "Estimated Value", compute="_compute_amount_estimated", compute_sudo=True,
+        groups="jxc_addon.group_jxc_price",
+        help="Quantity x unit cost of the lines of a draft receipt, other in or opening balance: what "
+             "validating it should post (an order in a foreign currency is valued at the rate of the "
+             "document date). The posted value is shown once the document is validated.")
+    credit_blocked = fields.Boolean(
+        "Refused by Credit Control", compute="_compute_credit_blocked",
+        help="The credit control of the sales order refuses this delivery: a 进销存 Manager may override it.")
     purchase_id = fields.Many2one("jxc.purchase.order", "Purchase Order", readonly=True, index=True, copy=False,
                                   groups="jxc_addon.group_jxc_purchaser,jxc_addon.group_jxc_keeper,jxc_addon.group_jxc_accountant")
     sale_id = fields.Many2one("jxc.sale.order", "Sales Order", readonly=True, index=True, copy=False)
@@ -101,6 +110,22 @@ class JxcStockPicking(models.Model):
     def _compute_amount_total(self):
         for picking in self:
             picking.amount_total = sum(picking.line_ids.mapped("value"))
+
+    @api.depends("state", "picking_type", "line_ids.quantity", "line_ids.unit_cost")
+    def _compute_amount_estimated(self):
+        for picking in self:
+            estimated = 0.0
+            if picking.state == "draft" and picking.picking_type in COST_GIVEN_TYPES:
+                estimated = picking.currency_id.round(sum(l.quantity * l.unit_cost for l in picking.line_ids))
+            picking.amount_estimated = estimated
+
+    @api.depends("state", "picking_type")
+    def _compute_credit_blocked(self):
+        for picking in self:
+            sale = picking.sudo().sale_id
+            picking.credit_blocked = bool(
+                picking.state == "draft" and picking.picking_type == "delivery" and sale
+                and sale._credit_problem(picking._sale_amount()))
 
     @api.multi
     def _compute_ledger_count(self):
@@ -126,7 +151,7 @@ class JxcStockPicking(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("name", "/") == "/":
+        if vals.get("name", "/") in ("/", _("New")):
             code = "jxc.stock.picking.%s" % vals.get("picking_type", self._context.get("default_picking_type"))
             vals["name"] = self.env["ir.sequence"].next_by_code(code) or "/"
         if vals.get("warehouse_id") and "company_id" not in vals:
@@ -137,7 +162,7 @@ class JxcStockPicking(models.Model):
     def unlink(self):
         for picking in self:
             if picking.state == "done" or picking.ledger_ids:
-                raise UserError(_("%s was validated: cancel it instead of deleting it.") % picking.name)
+                raise UserError(_("%s was validated: reverse (unvalidate) it instead of deleting it.") % picking.name)
         return super().unlink()
 
     @api.multi
@@ -245,6 +270,13 @@ class JxcStockPicking(models.Model):
             "purchase_id": self.sudo().purchase_id.id, "sale_id": self.sudo().sale_id.id, "line_ids": lines,
         })
         return picking._action_open_form()
+
+    @api.multi
+    def action_open_credit_override(self):
+        """The wizard in which a Manager gives the reason, then validates the delivery."""
+        self.ensure_one()
+        self.env["jxc.sale.order"]._check_credit_override_right()
+        return self.env["jxc.credit.override.wizard"]._action_open({"default_picking_id": self.id})
 
     def _action_open_form(self):
         self.ensure_one()
@@ -620,6 +652,10 @@ class JxcStockPickingLine(models.Model):
     rejected_qty = fields.Float(
         "Rejected", digits=dp.get_precision("Product Unit of Measure"), default=0.0,
         help="Quantity refused at inspection: it does not enter stock and counts against the supplier's quality.")
+    qty_available = fields.Float(
+        "Available", compute="_compute_qty_available", digits=dp.get_precision("Product Unit of Measure"),
+        help="What the line may take out of the warehouse: on hand minus what other orders reserved, "
+             "in the line's unit.")
 
     @api.depends("quantity", "uom_id", "product_id.uom_id")
     def _compute_product_qty(self):
@@ -629,6 +665,20 @@ class JxcStockPickingLine(models.Model):
                     line.quantity, line.product_id.uom_id, rounding_method="HALF-UP")
             else:
                 line.product_qty = line.quantity
+
+    @api.depends("product_id", "uom_id", "picking_id.warehouse_id")
+    def _compute_qty_available(self):
+        available = self.env["jxc.stock.quant"]._available_quantities(
+            (line.product_id.id, line.picking_id.warehouse_id.id) for line in self)
+        for line in self:
+            qty = available.get((line.product_id.id, line.picking_id.warehouse_id.id), 0.0)
+            sale_line = line.sale_line_id.sudo()
+            if sale_line and line.picking_id.picking_type == "delivery":
+                qty += sale_line._product_qty(sale_line.qty_reserved)  # this order's own reservation
+            if line.uom_id and line.product_id:
+                qty = line.product_id.uom_id.with_context(**{"raise-exception": False})._compute_quantity(
+                    qty, line.uom_id, round=False)
+            line.qty_available = qty
 
     @api.onchange("product_id")
     def _onchange_product_id(self):

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..lib.costing import average_cost, empties_pool, in_value_after, out_value, round_to
+from ..lib.formatting import format_qty
 
 # How a movement is valued:
 #   "average": at the pool's moving average (outs, transfers, stocktaking, returns without origin)
@@ -223,10 +224,9 @@ class JxcStockPosting(models.AbstractModel):
         available = quant["quantity"] - quant["reserved_quantity"] + movement.get("reserved", 0.0)
         if float_compare(out_qty, available, precision_rounding=qty_rounding) > 0:
             raise UserError(_(
-                "Not enough stock of %s in warehouse %s: %s %s available, %s %s needed.") % (
+                "Not enough stock of %s in warehouse %s: %s available, %s needed.") % (
                 product.display_name, warehouse.display_name,
-                round_to(available, qty_rounding), product.uom_id.name,
-                round_to(out_qty, qty_rounding), product.uom_id.name))
+                format_qty(self.env, available, product.uom_id), format_qty(self.env, out_qty, product.uom_id)))
 
     @api.model
     def _write_quants(self, quants):

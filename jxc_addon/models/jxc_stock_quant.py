@@ -49,6 +49,21 @@ class JxcStockQuant(models.Model):
                 FOR EACH ROW EXECUTE PROCEDURE jxc_stock_quant_available();
         """)
 
+    @api.model
+    def _available_quantities(self, keys):
+        """{(product id, warehouse id): on hand - reserved, in the product unit} for the given
+        (product id, warehouse id) pairs, in one query (pairs without stock are absent)."""
+        keys = {key for key in keys if key[0] and key[1]}
+        if not keys:
+            return {}
+        product_ids, warehouse_ids = zip(*keys)
+        self.env.cr.execute("""
+            SELECT q.product_id, q.warehouse_id, q.available_quantity
+              FROM unnest(%s::int[], %s::int[]) AS k(product_id, warehouse_id)
+              JOIN jxc_stock_quant q ON q.product_id = k.product_id AND q.warehouse_id = k.warehouse_id
+        """, (list(product_ids), list(warehouse_ids)))
+        return {(product_id, warehouse_id): qty for product_id, warehouse_id, qty in self.env.cr.fetchall()}
+
     @api.multi
     def action_view_ledger(self):
         self.ensure_one()

@@ -15,7 +15,8 @@ class JxcSupplierComparison(models.Model):
     order_line_count = fields.Integer("Order Lines", readonly=True)
     last_price = fields.Float(digits=dp.get_precision("Product Price"), readonly=True, group_operator="avg")
     avg_price = fields.Float("Average Price", digits=dp.get_precision("Product Price"), readonly=True,
-                             group_operator="avg", help="Ordered quantities weigh the prices.")
+                             group_operator="avg",
+                             help="Ordered quantities weigh the prices (per unit of the product).")
     receipt_count = fields.Integer("Receipts", readonly=True)
     on_time_rate = fields.Float("On-time Rate (%)", digits=(5, 1), readonly=True, group_operator="avg",
                                 help="Receipts validated by the expected date of their order.")
@@ -30,11 +31,18 @@ class JxcSupplierComparison(models.Model):
         self._cr.execute("""
             CREATE VIEW jxc_supplier_comparison AS (
                 WITH ordered AS (
-                    SELECT l.product_id, o.partner_id, o.company_id, l.price_unit, l.product_qty,
+                    -- prices and quantities in the product's unit, whatever unit each line was ordered in
+                    SELECT l.product_id, o.partner_id, o.company_id,
+                           l.price_unit * lu.factor / pu.factor AS price_unit,
+                           l.product_qty / lu.factor * pu.factor AS product_qty,
                            row_number() OVER (PARTITION BY l.product_id, o.partner_id, o.company_id
                                               ORDER BY o.date_order DESC, l.id DESC) AS recency
                       FROM jxc_purchase_order_line l
                       JOIN jxc_purchase_order o ON o.id = l.order_id
+                      JOIN product_uom lu ON lu.id = l.uom_id
+                      JOIN product_product pp ON pp.id = l.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                      JOIN product_uom pu ON pu.id = pt.uom_id
                      WHERE o.state IN ('confirmed', 'done')
                 ), received AS (
                     SELECT pl.product_id, o.partner_id, o.company_id,

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 COST_SCOPES = [
     ("company", "Per Company"),
@@ -37,6 +37,12 @@ CHART_REASONS = {
 GRNI_PARENT_CODE = "2202"
 GRNI_SUFFIX = "01"
 GRNI_NAME = "应付账款-暂估应付"
+# Chinese VAT since 2019-04-01: 13% (goods), 9% and 6%; the charts of Odoo 11 only have 17% and 16%.
+# Missing rates are created for sales (销项税) and purchases (进项税) on the accounts of the chart's own VAT.
+VAT_RATES = (13.0, 9.0, 6.0)
+VAT_DEFAULT_RATE = 13.0
+VAT_OUTDATED_RATES = (16.0, 17.0)
+VAT_KINDS = (("sale", "taxes_id", "增值税%s%%销项税"), ("purchase", "supplier_taxes_id", "增值税%s%%进项税"))
 STOCK_JOURNAL_CODE = "STJ"
 STOCK_JOURNAL_NAME = "库存凭证"
 
@@ -81,6 +87,10 @@ class ResCompany(models.Model):
         [("delivered", "Delivered Quantities"), ("ordered", "Ordered Quantities")],
         string="Invoice", default="delivered", required=True,
         help="Customer invoices bill what was delivered (default) or what was ordered.")
+    jxc_stock_docs_at_confirm = fields.Boolean(
+        "Create stock documents at confirmation", default=True,
+        help="Confirming a sales order prepares its draft delivery, confirming a purchase order its "
+             "draft receipt, so warehouse keepers find them among the documents to do.")
 
     jxc_demand_days = fields.Integer(
         "Demand Days", default=30,
@@ -98,6 +108,17 @@ class ResCompany(models.Model):
         "res.users", string="Replenishment Responsible",
         help="Gets the to-do of reorder warnings whose rule names no purchaser; "
              "empty: the first Purchaser of the company.")
+
+    @api.multi
+    def write(self, vals):
+        # 进销存 Managers keep the 进销存 settings of their companies (Settings) without being Odoo
+        # administrators: their access row lets them write res.company, and this keeps them to those fields.
+        user = self.env.user
+        if not user._is_superuser() and not user.has_group("base.group_erp_manager") \
+                and user.has_group("jxc_addon.group_jxc_manager"):
+            if any(not name.startswith("jxc_") for name in vals) or self - user.company_ids:
+                raise AccessError(_("进销存 Managers may only change the 进销存 settings of their companies."))
+        return super().write(vals)
 
     @api.multi
     def _jxc_replenishment_user(self):
@@ -149,6 +170,50 @@ class ResCompany(models.Model):
                 vals["jxc_stock_journal_id"] = company._jxc_ensure_stock_journal().id
             company.write(vals)
             company._jxc_ensure_reasons(CHART_REASONS.get(template.get_external_id()[template.id], []))
+            company._jxc_ensure_vat_taxes()
+
+    @api.model
+    def _jxc_update_vat_taxes(self):
+        """At install and update: the current Chinese VAT rates on every company with a Chinese chart."""
+        self.sudo().search([])._jxc_ensure_vat_taxes()
+
+    @api.multi
+    def _jxc_ensure_vat_taxes(self):
+        """VAT of 13%, 9% and 6% for sales and purchases on companies with a Chinese chart (created when
+        missing, on the tax accounts of the chart's own VAT), and 13% as the default taxes of new products
+        when the default is missing or an outdated rate (16%, 17%)."""
+        Tax = self.env["account.tax"].sudo().with_context(active_test=False)
+        IrDefault = self.env["ir.default"].sudo()
+        for company in self:
+            template = company.chart_template_id
+            if not (template and template.get_external_id()[template.id] in CHART_ACCOUNT_CODES):
+                continue
+            for use, default_field, name in VAT_KINDS:
+                taxes = Tax.search([("company_id", "=", company.id), ("type_tax_use", "=", use),
+                                    ("amount_type", "=", "percent"), ("price_include", "=", False)])
+                chart_vat = taxes.filtered(lambda t: t.amount in VAT_OUTDATED_RATES and t.account_id)[:1]
+                by_rate = {}
+                for rate in VAT_RATES:
+                    tax = taxes.filtered(lambda t: t.amount == rate)[:1]
+                    if not tax and chart_vat:
+                        tax = Tax.create(company._jxc_prepare_vat_tax(chart_vat, rate, name % ("%g" % rate)))
+                    by_rate[rate] = tax
+                default_tax = by_rate[VAT_DEFAULT_RATE]
+                current = Tax.browse(IrDefault.get("product.template", default_field, company_id=company.id) or []).exists()
+                if default_tax.active and (not current or all(t.amount in VAT_OUTDATED_RATES for t in current)):
+                    IrDefault.set("product.template", default_field, default_tax.ids, company_id=company.id)
+
+    @api.multi
+    def _jxc_prepare_vat_tax(self, chart_vat, rate, name):
+        """A VAT rate like the chart's own VAT tax `chart_vat`: same use, accounts and tax group."""
+        self.ensure_one()
+        return {
+            "name": name, "description": name, "amount": rate, "amount_type": "percent",
+            "type_tax_use": chart_vat.type_tax_use, "company_id": self.id, "price_include": False,
+            "account_id": chart_vat.account_id.id, "refund_account_id": chart_vat.refund_account_id.id,
+            "tax_group_id": chart_vat.tax_group_id.id, "tax_exigibility": chart_vat.tax_exigibility,
+            "sequence": chart_vat.sequence,
+        }
 
     @api.multi
     def _jxc_ensure_reasons(self, reasons):

@@ -7,3 +7,16 @@ from . import test_stock_count_opening
 from . import test_stock_picking
 from . import test_views
 from . import test_reorder_warning
+from . import test_order_stock_documents
+from . import test_credit_override
+from . import test_message_format
+from . import test_landing
+from . import test_wording
+from . import test_purchase_pricing
+from . import test_vat
+from . import test_purchase_price_report
+from . import test_warning_board
+from . import test_settings_access
+from . import test_units
+from . import test_cn_amount
+from . import test_report

@@ -158,7 +158,7 @@ class TestPurchaseBilling(PurchaseCase):
         invoice.invoice_line_ids.quantity = 6
         with self.assertRaises(UserError) as caught:
             invoice.action_invoice_open()
-        self.assertIn("only 4.0 were received", caught.exception.name)
+        self.assertIn("6 Unit(s) would be billed but only 4 Unit(s) were received", caught.exception.name)
         self.assertEqual(invoice.state, "draft")
         self.assertFalse(invoice.move_id)
 

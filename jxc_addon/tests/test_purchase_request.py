@@ -37,7 +37,8 @@ class TestPurchaseRequest(StockCase):
         large = self.request(self.purchaser, [(self.shirt, 300, 5.0, self.supplier)])
         with self.assertRaises(UserError) as caught:
             large.sudo(self.purchaser).button_approved()
-        self.assertIn("1000", caught.exception.name)
+        self.assertIn("estimated at ¥ 1,500.00: a purchaser approves requests below ¥ 1,000.00",
+                      caught.exception.name)
         self.assertEqual(large.state, "to_approve")
         large.sudo(self.manager).button_rejected()
         self.assertEqual(large.state, "rejected")

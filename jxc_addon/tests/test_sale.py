@@ -72,7 +72,7 @@ class TestSaleFlow(SaleCase):
         order = self.order([(self.shirt, 5, 10.0, 0.0)], confirm=False)
         with self.assertRaises(UserError) as caught:
             order.button_confirm()
-        self.assertIn("3.0", caught.exception.name)
+        self.assertIn("3 Unit(s) available, 5 Unit(s) needed", caught.exception.name)
         self.assertEqual((order.state, self.quant(self.shirt).reserved_quantity), ("quotation", 0))
         order.button_confirm_backorder()
         self.assertEqual((order.state, order.line_ids.qty_reserved), ("confirmed", 3))
@@ -207,7 +207,7 @@ class TestQuotationReport(SaleCase):
         html = self.env.ref("jxc_addon.jxc_sale_order_report").render_qweb_html(order.ids)[0].decode()
         self.assertIn(order.name, html)
         self.assertIn("Test Shirt", html)
-        self.assertIn("Quotation", html)
+        self.assertIn("报价单", html)  # in the customer's language
 
 
 class TestOverdueBlock(SaleCase):

@@ -139,7 +139,7 @@ class TestLastUnitsRace(ConcurrencyCase):
         self.assertEqual(statuses, ["error", "ok"], results)
         error = [r for s, r in results if s == "error"][0]
         self.assertIn("Not enough stock", error.name)
-        self.assertIn("1.0", error.name, "the loser is told what is left")
+        self.assertIn("1 Unit(s) available", error.name, "the loser is told what is left")
         (row,) = self.stock_rows([product_id])
         self.assertEqual(row[2:], (1.0, 10.0, 1.0, 10.0))
         with self.registry.cursor() as cr:

@@ -106,7 +106,7 @@ class TestStockPicking(StockCase):
         message = caught.exception.name
         self.assertIn("Test Shirt", message)
         self.assertIn("Test WH A", message)
-        self.assertIn("2.0", message, "available after the first line: 3 - 1")
+        self.assertIn("2 Unit(s) available, 5 Unit(s) needed", message, "available after the first line: 3 - 1")
         self.assertEqual(delivery.state, "draft")
         self.assertFalse(delivery.ledger_ids)
         self.assertQuant(self.shirt, 3, 15.0)

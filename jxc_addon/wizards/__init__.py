@@ -1,2 +1,3 @@
 from . import jxc_stock_opening_wizard
 from . import jxc_purchase_request_make_order
+from . import jxc_credit_override_wizard

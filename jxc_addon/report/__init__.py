@@ -1,0 +1,1 @@
+from . import jxc_sale_order_report
