@@ -209,6 +209,8 @@ def test_sales_order_prints_to_a_pdf(browser):
     text = subprocess.run(["pdftotext", "-layout", pdf, "-"], stdout=subprocess.PIPE, check=True,
                           universal_newlines=True).stdout
     assert number in text
+    # Chinese as printed (searchable, not look-alike radicals) and the company header.
+    assert "销售订单" in text and "广州锦绣服装批发有限公司" in text, text[:2000]
     total = "{:,.2f}".format(FLOW["sale_total"])
     assert total in text, "total %s not in the PDF:\n%s" % (total, text[:2000])
     info = subprocess.run(["pdfinfo", pdf], stdout=subprocess.PIPE, check=True, universal_newlines=True).stdout

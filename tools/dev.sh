@@ -139,7 +139,8 @@ db_exists() { psql_pg -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep
 # ---------------------------------------------------------------- System packages, lessc
 # What the web client and printing need beyond Python: Debian packages (installed with apt-get
 # when running as root, else named in the error) and node's lessc in a project-local folder.
-RUN_DEBS="wkhtmltopdf fonts-noto-cjk"
+# WenQuanYi Zen Hei: with Noto Sans CJK, wkhtmltopdf writes some ideographs as Kangxi radicals.
+RUN_DEBS="wkhtmltopdf fonts-wqy-zenhei"
 TEST_DEBS="chromium chromium-driver poppler-utils"
 
 deb_missing() {
