@@ -25,6 +25,7 @@
         "data/account_tax_data.xml",
         "report/jxc_report_layout.xml",
         "report/jxc_sale_order_report.xml",
+        "views/jxc_assets.xml",
         "views/jxc_menus.xml",
         "views/jxc_warehouse_views.xml",
         "views/product_template_views.xml",

@@ -45,7 +45,8 @@ def odoo_command(odoo_env, *args):
 def odoo_server(odoo_env):
     """An Odoo server on a free port, serving the test database only."""
     port = free_port()
-    log_path = os.path.join(odoo_env["state"], "xmlrpc-server.log")
+    # One log per database: runs on other test databases of the same checkout keep their own.
+    log_path = os.path.join(odoo_env["state"], "xmlrpc-server-%s.log" % odoo_env["db"])
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             odoo_command(odoo_env, "-d", odoo_env["db"], "--db-filter=^%s$" % odoo_env["db"],

@@ -67,6 +67,51 @@ def _number(browser):
     return browser.field("name").text.strip()
 
 
+# The lines table of the open form: its container's widths, and for each row the product cell as
+# shown (an input while the row is edited): its text, and whether the product's code [TX-001-WL]
+# sits on one line (read) or the whole name fits the input (edited).
+LINES_LAYOUT = """
+var field = document.querySelector(".o_form_view .o_field_widget[name='line_ids']");
+var box = field.querySelector('.table-responsive') || field.querySelector('.o_list_view');
+var headers = Array.prototype.map.call(field.querySelectorAll('thead th'), function (th) {
+    return th.textContent.trim();
+});
+var column = headers.indexOf(arguments[0]);
+var rows = column < 0 ? [] : Array.prototype.map.call(field.querySelectorAll('tbody tr.o_data_row'), function (row) {
+    var cell = row.children[column];
+    var input = cell.querySelector('input');
+    if (input) {
+        return {text: input.value, whole: input.scrollWidth <= input.clientWidth + 1};
+    }
+    var node = cell.firstChild;
+    while (node && node.nodeType !== Node.TEXT_NODE) { node = node.nextSibling; }
+    var text = node ? node.textContent : '', open = text.indexOf('['), close = text.indexOf(']');
+    var whole = true;
+    if (open >= 0 && close > open) {
+        var range = document.createRange();
+        range.setStart(node, open);
+        range.setEnd(node, close + 1);
+        whole = range.getClientRects().length === 1;
+    }
+    return {text: cell.textContent, whole: whole};
+});
+return {scrollWidth: box.scrollWidth, clientWidth: box.clientWidth, headers: headers, rows: rows};
+"""
+
+
+def _check_lines_fit(browser, code):
+    """The lines table needs no horizontal scrollbar and shows the product readably: the line of
+    `code` shows it whole (its code on one line; while edited, the whole name in the input)."""
+    layout = browser.driver.execute_script(LINES_LAYOUT, "商品")
+    assert "商品" in layout["headers"], layout["headers"]
+    assert layout["scrollWidth"] <= layout["clientWidth"] + 1, (
+        "the lines table overflows (%(scrollWidth)s > %(clientWidth)s px): %(headers)s" % layout)
+    rows = [row for row in layout["rows"] if code in row["text"]]
+    assert rows, "no line shows %s: %s" % (code, layout["rows"])
+    assert all(row["whole"] for row in rows), "the product %s is cut or wrapped: %s" % (code, rows)
+    return layout
+
+
 def test_first_request_answers_200_with_styles(odoo_server):
     import urllib.request
     with urllib.request.urlopen(odoo_server["url"] + "/web/login") as response:
@@ -95,11 +140,13 @@ def test_salesman_creates_and_confirms_a_quotation(browser, rpc):
         browser.set_many2one("product_id", code, scope=row)
         browser.set_input("product_qty", qty, scope=row)
     browser.check_page("salesman-quotation-edit")
+    _check_lines_fit(browser, TSHIRT)
     browser.save()
     number = _number(browser)
     assert number.startswith("XS"), number
     browser.button("确认")
     browser.check_page("salesman-order-confirmed")
+    _check_lines_fit(browser, TSHIRT)
     order = rpc("jxc.sale.order", "search_read", [("name", "=", number)],
                 fields=["state", "amount_total", "user_id", "line_ids"])
     assert order and order[0]["state"] == "confirmed"
@@ -119,6 +166,7 @@ def test_keeper_finds_and_validates_the_delivery(browser, rpc):
     browser.open_row(number)
     browser.button("审核")
     browser.check_page("keeper-delivery-done")
+    _check_lines_fit(browser, TSHIRT)
     delivery = rpc("jxc.stock.picking", "search_read", [("origin", "=", number)], fields=["state", "user_id"])
     assert [d["state"] for d in delivery] == ["done"]
     assert delivery[0]["user_id"][1] != "Administrator"
@@ -137,6 +185,7 @@ def test_purchaser_orders_at_the_supplier_price_and_receives(browser, rpc):
     price = row.find_element(By.CSS_SELECTOR, "[name='price_unit'] input, input[name='price_unit']")
     assert float(price.get_attribute("value").replace(",", "")) > 0, "the supplier price did not fill the line"
     browser.check_page("purchaser-order-edit")
+    _check_lines_fit(browser, TSHIRT)
     browser.save()
     number = _number(browser)
     assert number.startswith("CG"), number
@@ -159,6 +208,7 @@ def test_keeper_validates_the_receipt(browser, rpc):
     browser.open_row(number)
     browser.button("审核")
     browser.check_page("keeper-receipt-done")
+    _check_lines_fit(browser, TSHIRT)
     lines = rpc("jxc.purchase.order.line", "search_read", [("order_id.name", "=", number)],
                 fields=["qty_received"])
     assert lines and all(line["qty_received"] > 0 for line in lines)

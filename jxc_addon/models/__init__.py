@@ -1,3 +1,5 @@
+from . import jxc_field_access_mixin
+from . import jxc_guarded_mixin
 from . import jxc_warehouse
 from . import jxc_stock_reason
 from . import jxc_stock_quant
@@ -15,6 +17,8 @@ from . import jxc_reorder_rule
 from . import jxc_reorder_warning
 from . import account_invoice
 from . import ir_actions_report
+from . import product_product
+from . import product_supplierinfo
 from . import product_template
 from . import res_company
 from . import res_config_settings

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 from odoo.addons import decimal_precision as dp
 
+from .jxc_guarded_mixin import set_creator
+
 PURCHASE_STATES = [
     ("draft", "Draft"),
     ("confirmed", "Confirmed"),
@@ -19,8 +21,12 @@ class JxcPurchaseOrder(models.Model):
     """采购订单"""
     _name = "jxc.purchase.order"
     _description = "Purchase Order"
-    _inherit = ["mail.thread"]
+    _inherit = ["jxc.guarded.mixin", "mail.thread", "jxc.field.access.mixin"]
     _order = "date_order desc, id desc"
+    # jxc.guarded.mixin: a confirmed order keeps its supplier, warehouse, currency and dates (receipts,
+    # bills and the supplier's on-time rate follow them); its state changes through the buttons.
+    _jxc_frozen_fields = ("partner_id", "warehouse_id", "currency_id", "company_id", "date_order", "date_expected")
+    _jxc_unlink_states = ("draft", "cancel")
 
     name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default=lambda self: _("New"))
     state = fields.Selection(PURCHASE_STATES, default="draft", required=True, copy=False, index=True,
@@ -94,20 +100,17 @@ class JxcPurchaseOrder(models.Model):
             vals["name"] = self.env["ir.sequence"].next_by_code("jxc.purchase.order") or "/"
         return super().create(vals)
 
-    @api.multi
-    def unlink(self):
-        if self.filtered(lambda o: o.state not in ("draft", "cancel")):
-            raise UserError(_("Only draft or cancelled purchase orders can be deleted."))
-        return super().unlink()
-
     # ------------------------------------------------------------------ buttons
     @api.multi
     def button_confirm(self):
+        # The receipts are prepared under sudo (purchasers may not make stock documents): check the caller.
+        self._jxc_check_button()
         for order in self:
             if order.state != "draft":
                 raise UserError(_("Only a draft purchase order can be confirmed."))
             if not order.line_ids:
                 raise UserError(_("Add the goods to buy before confirming %s.") % order.name)
+            order.line_ids.mapped("product_id")._jxc_check_active(order.name)
             bad = order.line_ids.filtered(lambda l: float_compare(l.product_qty, 0, precision_rounding=l.uom_id.rounding) <= 0
                                           or l.price_unit < 0)
             if bad:
@@ -118,7 +121,7 @@ class JxcPurchaseOrder(models.Model):
             if unpriced:
                 raise UserError(_("%s has no price on %s: enter the supplier's price before confirming.")
                                 % (", ".join(unpriced.mapped("product_id.display_name")), order.name))
-        self.write({"state": "confirmed"})
+        self._write_state({"state": "confirmed"})
         for order in self.filtered(lambda o: o.company_id.jxc_stock_docs_at_confirm):
             # The keeper finds the receipt among the receipts to do.
             order._create_receipt()
@@ -135,17 +138,21 @@ class JxcPurchaseOrder(models.Model):
             if any(order.line_ids.mapped("qty_received")) or any(order.line_ids.mapped("qty_billed")):
                 raise UserError(_("%s has received or billed goods: it cannot be cancelled.") % order.name)
         self.sudo().mapped("picking_ids").filtered(lambda p: p.state == "draft").button_cancel()
-        return self.write({"state": "cancel"})
+        return self._write_state({"state": "cancel"})
 
     @api.multi
     def button_done(self):
-        return self.write({"state": "done"})
+        self._jxc_check_button()
+        if self.filtered(lambda o: o.state != "confirmed"):
+            raise UserError(_("Only a confirmed purchase order can be locked."))
+        return self._write_state({"state": "done"})
 
     @api.multi
     def button_draft(self):
+        self._jxc_check_button()
         if self.filtered(lambda o: o.state != "cancel"):
             raise UserError(_("Only a cancelled purchase order can go back to draft."))
-        return self.write({"state": "draft"})
+        return self._write_state({"state": "draft"})
 
     @api.multi
     def action_receive(self):
@@ -179,6 +186,7 @@ class JxcPurchaseOrder(models.Model):
             return self.env["jxc.stock.picking"]
         picking = self.env["jxc.stock.picking"].sudo().with_context(mail_create_nosubscribe=True).create(
             self._prepare_receipt(lines))
+        set_creator(picking, self.env.uid, "line_ids")
         return self.env["jxc.stock.picking"].browse(picking.id)
 
     def _prepare_receipt(self, lines, picking_type="receipt"):
@@ -206,6 +214,7 @@ class JxcPurchaseOrder(models.Model):
             raise UserError(_("Nothing received on %s is left to return.") % self.name)
         picking = self.env["jxc.stock.picking"].sudo().with_context(mail_create_nosubscribe=True).create(
             self._prepare_receipt([(0, 0, vals) for vals in lines], "supplier_return"))
+        set_creator(picking, self.env.uid, "line_ids")
         return self.env["jxc.stock.picking"].browse(picking.id)._action_open_form()
 
     @api.multi
@@ -274,7 +283,11 @@ class JxcPurchaseOrder(models.Model):
 class JxcPurchaseOrderLine(models.Model):
     _name = "jxc.purchase.order.line"
     _description = "Purchase Order Line"
+    _inherit = ["jxc.guarded.mixin", "jxc.field.access.mixin"]
     _order = "order_id, sequence, id"
+    # jxc.guarded.mixin: a line changes only while its order is a draft (received, rejected and billed
+    # quantities are stored computes of the receipts and bills).
+    _jxc_parent_field = "order_id"
 
     order_id = fields.Many2one("jxc.purchase.order", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
@@ -283,7 +296,8 @@ class JxcPurchaseOrderLine(models.Model):
     company_id = fields.Many2one(related="order_id.company_id", store=True, readonly=True)
     partner_id = fields.Many2one(related="order_id.partner_id", store=True, readonly=True)
     date_order = fields.Date(related="order_id.date_order", store=True, readonly=True)
-    product_id = fields.Many2one("product.product", required=True, domain=[("purchase_ok", "=", True)])
+    product_id = fields.Many2one("product.product", required=True,
+                                 domain=[("purchase_ok", "=", True), ("active", "=", True)])
     name = fields.Char("Description")
     uom_id = fields.Many2one("product.uom", "Unit", required=True)
     product_qty = fields.Float("Quantity", digits=dp.get_precision("Product Unit of Measure"), required=True, default=1.0)

@@ -10,6 +10,7 @@ class JxcPurchasePriceReport(models.Model):
     group is Σ amount / Σ quantity, so prices are weighted by the quantities bought and never added up."""
     _name = "jxc.purchase.price.report"
     _description = "Purchase Price Analysis"
+    _inherit = ["jxc.field.access.mixin"]
     _auto = False
     _order = "date_order desc, id desc"
 

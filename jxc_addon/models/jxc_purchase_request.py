@@ -18,12 +18,17 @@ class JxcPurchaseRequest(models.Model):
     """采购申请: what someone needs bought, approved before it becomes purchase orders.
 
     Approval rule: a 进销存 Manager may approve any request; a Purchaser may approve a request
-    whose estimated amount is below the company's approval amount (Settings).
+    whose estimated amount is below the company's approval amount (Settings). Requesters change
+    their own requests only (record rules), and only while they are drafts.
     """
     _name = "jxc.purchase.request"
     _description = "Purchase Request"
-    _inherit = ["mail.thread"]
+    _inherit = ["jxc.guarded.mixin", "mail.thread", "jxc.field.access.mixin"]
     _order = "date_request desc, id desc"
+    # jxc.guarded.mixin: submitted requests are what the approver approves; approvals come from buttons.
+    _jxc_control_fields = ("state", "approved_by")
+    _jxc_frozen_fields = ("requested_by", "date_request", "company_id")
+    _jxc_unlink_states = ("draft", "rejected")
 
     name = fields.Char("Number", required=True, copy=False, readonly=True, default=lambda self: _("New"))
     state = fields.Selection(REQUEST_STATES, default="draft", required=True, copy=False, index=True,
@@ -53,33 +58,30 @@ class JxcPurchaseRequest(models.Model):
         return super().create(vals)
 
     @api.multi
-    def unlink(self):
-        if self.filtered(lambda r: r.state not in ("draft", "rejected")):
-            raise UserError(_("Only draft or rejected purchase requests can be deleted."))
-        return super().unlink()
-
-    @api.multi
     def button_to_approve(self):
+        self._jxc_check_button()
         for request in self:
             if request.state != "draft":
                 raise UserError(_("Only a draft request can be submitted."))
             if not request.line_ids:
                 raise UserError(_("Add what you need before submitting %s.") % request.name)
+            request.line_ids.mapped("product_id")._jxc_check_active(request.name)
             if request.line_ids.filtered(lambda l: float_compare(l.product_qty, 0, precision_rounding=l.uom_id.rounding) <= 0):
                 raise UserError(_("Requested quantities must be positive (%s).") % request.name)
-        return self.write({"state": "to_approve"})
+        return self._write_state({"state": "to_approve"})
 
     @api.multi
     def button_approved(self):
         self._check_waiting_approval(_("Only a request waiting for approval can be approved."))
-        return self.write({"state": "approved", "approved_by": self.env.uid})
+        return self._write_state({"state": "approved", "approved_by": self.env.uid})
 
     @api.multi
     def button_rejected(self):
         self._check_waiting_approval(_("Only a request waiting for approval can be rejected."))
-        return self.write({"state": "rejected"})
+        return self._write_state({"state": "rejected"})
 
     def _check_waiting_approval(self, refusal):
+        self._jxc_check_button()
         for request in self:
             if request.state != "to_approve":
                 raise UserError(refusal)
@@ -87,20 +89,32 @@ class JxcPurchaseRequest(models.Model):
 
     @api.multi
     def button_draft(self):
+        self._jxc_check_button()
         if self.filtered(lambda r: r.state not in ("rejected", "to_approve")):
             raise UserError(_("Only a rejected or submitted request can go back to draft."))
-        return self.write({"state": "draft", "approved_by": False})
+        return self._write_state({"state": "draft", "approved_by": False})
 
     @api.multi
     def button_done(self):
-        return self.write({"state": "done"})
+        """Mark approved requests as ordered (the order wizard does it when everything is ordered)."""
+        self._jxc_check_button("jxc_addon.group_jxc_purchaser", _("mark purchase requests as ordered"))
+        if self.filtered(lambda r: r.state != "approved"):
+            raise UserError(_("Only an approved request can be marked as ordered."))
+        return self._write_state({"state": "done"})
+
+    def _approval_amount(self):
+        """The amount that decides who approves: each line at the larger of its estimated price and
+        the system's estimate (supplier price, else product cost), so that lowering the estimate
+        never lowers the approver."""
+        lines = self.sudo().line_ids
+        return self.currency_id.round(sum(l.product_qty * max(l.price_estimated, l._estimate_price()) for l in lines))
 
     def _check_can_approve(self):
         user = self.env.user
         if user.has_group("jxc_addon.group_jxc_manager"):
             return
         limit = self.company_id.jxc_request_approval_amount
-        amount = self.sudo().amount_estimated
+        amount = self._approval_amount()
         if user.has_group("jxc_addon.group_jxc_purchaser") and amount < limit:
             return
         raise UserError(_(
@@ -112,19 +126,23 @@ class JxcPurchaseRequest(models.Model):
         for request in self:
             if all(float_compare(l.qty_ordered, l.product_qty, precision_rounding=l.uom_id.rounding) >= 0
                    for l in request.line_ids):
-                request.state = "done"
+                request._write_state({"state": "done"})
 
 
 class JxcPurchaseRequestLine(models.Model):
     _name = "jxc.purchase.request.line"
     _description = "Purchase Request Line"
+    _inherit = ["jxc.guarded.mixin", "jxc.field.access.mixin"]
+    # jxc.guarded.mixin: a line changes only while its request is a draft (the estimate is approved).
+    _jxc_parent_field = "request_id"
     _order = "request_id, id"
 
     request_id = fields.Many2one("jxc.purchase.request", required=True, ondelete="cascade", index=True)
     state = fields.Selection(related="request_id.state", store=True, readonly=True)
     company_id = fields.Many2one(related="request_id.company_id", store=True, readonly=True)
     currency_id = fields.Many2one(related="request_id.currency_id", readonly=True)
-    product_id = fields.Many2one("product.product", required=True, domain=[("purchase_ok", "=", True)])
+    product_id = fields.Many2one("product.product", required=True,
+                                 domain=[("purchase_ok", "=", True), ("active", "=", True)])
     product_qty = fields.Float("Quantity", required=True, default=1.0, digits=dp.get_precision("Product Unit of Measure"))
     uom_id = fields.Many2one("product.uom", "Unit", required=True)
     date_required = fields.Date("Needed by")
@@ -132,7 +150,8 @@ class JxcPurchaseRequestLine(models.Model):
     reason = fields.Char()
     price_estimated = fields.Float("Estimated Price", digits=dp.get_precision("Product Price"),
         groups="jxc_addon.group_jxc_price")
-    amount_estimated = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True)
+    amount_estimated = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True,
+                                       groups="jxc_addon.group_jxc_price")
     purchase_line_ids = fields.One2many("jxc.purchase.order.line", "request_line_id", "Order Lines", readonly=True)
     qty_ordered = fields.Float("Ordered", compute="_compute_qty_ordered", digits=dp.get_precision("Product Unit of Measure"))
 
@@ -145,7 +164,7 @@ class JxcPurchaseRequestLine(models.Model):
         return line
 
     def _estimate_price(self):
-        product = self.sudo().product_id
+        product = self.product_id.sudo()  # (a new record has no values in a sudo environment)
         price, seller = self.env["jxc.purchase.order.line"]._get_supplier_price(
             product, self.supplier_id, self.product_qty, self.uom_id, self.currency_id)
         if seller:
@@ -170,8 +189,10 @@ class JxcPurchaseRequestLine(models.Model):
             return
         if not self.uom_id or self.uom_id.category_id != product.uom_id.category_id:
             self.uom_id = product.uom_po_id or product.uom_id
-        seller = product._select_seller(partner_id=self.supplier_id, quantity=self.product_qty, uom_id=self.uom_id)
+        # Requesters who may not see supplier prices (salesmen) still get the suggested supplier.
+        seller = product.sudo()._select_seller(partner_id=self.supplier_id, quantity=self.product_qty,
+                                               uom_id=self.uom_id)
         if seller:
-            self.supplier_id = self.supplier_id or seller.name
+            self.supplier_id = self.supplier_id or seller.name.id
         if seller or not self.price_estimated:
             self.price_estimated = self._estimate_price()

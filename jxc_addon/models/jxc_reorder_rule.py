@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.addons import decimal_precision as dp
 
 from ..lib.replenishment import average_daily_demand, reorder_quantity, suggested_minimum
-from .jxc_reorder_warning import REORDER_SCAN_LOCK, days_before_today, try_scan_lock
+from .jxc_reorder_warning import REORDER_SCAN_LOCK, check_scan_right, days_before_today, try_scan_lock
 
 
 class JxcReorderRule(models.Model):
@@ -74,6 +74,8 @@ class JxcReorderRule(models.Model):
     def action_suggest_minimum(self):
         """Minimum = average daily sales over the last N days (Settings) × (lead days + safety days);
         the maximum is raised to at least the new minimum."""
+        self.check_access_rights("write")
+        self.check_access_rule("write")
         for rule in self:
             days = rule.company_id.jxc_demand_days or 30
             since = days_before_today(self, days)
@@ -91,6 +93,7 @@ class JxcReorderRule(models.Model):
     def action_reorder_scan(self):
         """Compare each rule's projected stock with its minimum: keep exactly one open warning
         per rule below it (created or updated), close the others. Set-based; one scan at a time."""
+        check_scan_right(self.env)
         cr = self.env.cr
         if not try_scan_lock(cr, REORDER_SCAN_LOCK):
             return False  # another worker is scanning; its result will be the same

@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.replenishment import reorder_quantity
+from .jxc_guarded_mixin import check_groups
 
 WARNING_KINDS = [
     ("reorder", "Below Safety Stock"),
@@ -19,6 +20,13 @@ SLOW_MOVING_SCAN_LOCK = 7303002
 OVERDUE_SCAN_LOCK = 7303003
 CUSTOMER_GRADING_LOCK = 7303004
 SUPPLIER_RATING_LOCK = 7303005
+# Who runs the scans by hand (Run All Scans Now, Run Reorder Scan, classification): the roles of the
+# Warnings menu (进销存 Managers are both). The scheduled actions run as the superuser.
+SCAN_GROUPS = "jxc_addon.group_jxc_purchaser,jxc_addon.group_jxc_accountant"
+
+
+def check_scan_right(env):
+    check_groups(env, SCAN_GROUPS, _("run the scans"))
 
 
 def try_scan_lock(cr, key):
@@ -35,9 +43,15 @@ def days_before_today(record, days):
 class JxcReorderWarning(models.Model):
     """One open warning per rule (or product, or customer) and kind; scans update it, never duplicate it."""
     _name = "jxc.reorder.warning"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["jxc.guarded.mixin", "mail.thread", "mail.activity.mixin", "jxc.field.access.mixin"]
     _description = "Warning"
     _order = "state, date_open desc, id desc"
+    # jxc.guarded.mixin: warnings are what the scans found; people change the responsible and talk.
+    _jxc_draft_states = ("open",)
+    _jxc_control_fields = ("state", "kind", "name", "rule_id", "product_id", "warehouse_id", "company_id",
+                           "min_qty", "max_qty", "projected_qty", "suggested_qty", "value", "partner_id",
+                           "amount_overdue", "days_overdue", "date_open", "date_closed")
+    _jxc_unlink_states = ("open", "closed")
 
     name = fields.Char(readonly=True)
     kind = fields.Selection(WARNING_KINDS, required=True, index=True, readonly=True)
@@ -131,6 +145,7 @@ class JxcReorderWarning(models.Model):
         """Purchase requests (or draft orders, per the company setting) for the selected open reorder
         warnings, one per supplier: quantity up to the maximum, at least the supplier's minimum,
         rounded up to the rule's multiple. The warnings close at once: the new documents cover them."""
+        check_groups(self.env, "jxc_addon.group_jxc_purchaser", _("replenish from warnings"))
         warnings = self.filtered(lambda w: w.kind == "reorder" and w.state == "open")
         if not warnings:
             raise UserError(_("Select open below-safety-stock warnings to replenish."))
@@ -182,6 +197,7 @@ class JxcReorderWarning(models.Model):
     def action_slow_moving_scan(self):
         """Stock on hand that nothing took out for the company's slow-moving days: one open warning per
         product and warehouse with the value tied up; closed once goods move again or are gone."""
+        check_scan_right(self.env)
         cr = self.env.cr
         if not try_scan_lock(cr, SLOW_MOVING_SCAN_LOCK):
             return False
@@ -228,6 +244,7 @@ class JxcReorderWarning(models.Model):
         """One open warning per customer with invoices past due (amount, days since the oldest due
         date) and a to-do for its salesperson; customers overdue beyond their credit days are put on
         hold. Warnings close and holds lift once the invoices are paid."""
+        check_scan_right(self.env)
         if not try_scan_lock(self.env.cr, OVERDUE_SCAN_LOCK):
             return False
         self._refresh_overdue()
@@ -285,7 +302,7 @@ class JxcReorderWarning(models.Model):
              GROUP BY p.id
         """, scope)
         # the hold is the scan's doing, whoever runs it (an accountant clicking Run All Scans Now)
-        Partner = self.env["res.partner"].sudo().with_context(jxc_overdue_scan=True)
+        Partner = self.env["res.partner"].sudo()._jxc_system()
         rows = cr.fetchall()
         lifted = Partner.browse([partner_id for partner_id, _held, days, _credit in rows if days is None])
         held = [(Partner.browse(partner_id), days, credit)
@@ -306,6 +323,7 @@ class JxcReorderWarning(models.Model):
     @api.model
     def action_run_scans(self):
         """Every scan now, as the scheduled actions would run them; then the open warnings."""
+        check_scan_right(self.env)
         self.env["jxc.reorder.rule"].search([]).action_reorder_scan()
         self.action_slow_moving_scan()
         self.action_overdue_scan()

@@ -6,6 +6,8 @@ from odoo.tools import float_compare, float_is_zero
 from odoo.addons import decimal_precision as dp
 
 from ..lib.formatting import format_amount
+from ..lib.margin import line_margin
+from .jxc_guarded_mixin import set_creator
 
 SALE_STATES = [
     ("quotation", "Quotation"),
@@ -22,8 +24,14 @@ class JxcSaleOrder(models.Model):
     """报价单 → 销售订单"""
     _name = "jxc.sale.order"
     _description = "Sales Order"
-    _inherit = ["mail.thread"]
+    _inherit = ["jxc.guarded.mixin", "mail.thread", "jxc.field.access.mixin"]
     _order = "date_order desc, id desc"
+    # jxc.guarded.mixin: confirmed orders keep their customer, warehouse and prices (the
+    # reservation and the credit check were made on them); states and overrides come from buttons.
+    _jxc_draft_states = ("quotation",)
+    _jxc_control_fields = ("state", "credit_override_reason")
+    _jxc_frozen_fields = ("partner_id", "warehouse_id", "pricelist_id", "currency_id", "company_id", "date_order")
+    _jxc_unlink_states = ("quotation", "cancel")
 
     name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default=lambda self: _("New"))
     state = fields.Selection(SALE_STATES, default="quotation", required=True, copy=False, index=True,
@@ -119,24 +127,9 @@ class JxcSaleOrder(models.Model):
 
     @api.model
     def create(self, vals):
-        if vals.get("credit_override_reason"):
-            self._check_credit_override_right()
         if vals.get("name", "/") in ("/", _("New")):
             vals["name"] = self.env["ir.sequence"].next_by_code("jxc.sale.order") or "/"
         return super().create(vals)
-
-    @api.multi
-    def write(self, vals):
-        # The override reason lets the order through the credit control: a Manager's decision.
-        if "credit_override_reason" in vals:
-            self._check_credit_override_right()
-        return super().write(vals)
-
-    @api.multi
-    def unlink(self):
-        if self.filtered(lambda o: o.state not in ("quotation", "cancel")):
-            raise UserError(_("Only quotations and cancelled orders can be deleted."))
-        return super().unlink()
 
     # ------------------------------------------------------------------ buttons
     @api.multi
@@ -158,6 +151,7 @@ class JxcSaleOrder(models.Model):
                 raise UserError(_("Only a quotation can be confirmed."))
             if not order.line_ids:
                 raise UserError(_("Add the goods sold before confirming %s.") % order.name)
+            order.line_ids.mapped("product_id")._jxc_check_active(order.name)
             bad = order.line_ids.filtered(
                 lambda l: float_compare(l.product_qty, 0, precision_rounding=l.uom_id.rounding) <= 0
                 or l.price_unit < 0 or not 0 <= l.discount <= 100)
@@ -166,7 +160,7 @@ class JxcSaleOrder(models.Model):
                                   "between 0 and 100 (%s).") % bad[0].product_id.display_name)
             order._check_credit(order.amount_total)
             order.line_ids._reserve(partial)
-            order.state = "confirmed"
+            order._write_state({"state": "confirmed"})
             if order.company_id.jxc_stock_docs_at_confirm:
                 # The keeper finds the delivery among the deliveries to do.
                 order._create_delivery()
@@ -186,18 +180,24 @@ class JxcSaleOrder(models.Model):
             order.line_ids._release()
         # Salesmen may not change stock documents: the order's drafts are cancelled for them.
         self.sudo().mapped("picking_ids").filtered(lambda p: p.state == "draft").button_cancel()
-        return self.write({"state": "cancel"})
+        return self._write_state({"state": "cancel"})
 
     @api.multi
     def button_draft(self):
+        self._jxc_check_button()
         if self.filtered(lambda o: o.state != "cancel"):
             raise UserError(_("Only a cancelled order can go back to quotation."))
-        return self.write({"state": "quotation"})
+        return self._write_state({"state": "quotation"})
 
     @api.multi
     def button_done(self):
+        """Lock: what was not delivered is no longer reserved."""
+        # Reservations are released in SQL: check the caller first.
+        self._jxc_check_button()
+        if self.filtered(lambda o: o.state != "confirmed"):
+            raise UserError(_("Only a sales order in progress can be locked."))
         self.mapped("line_ids")._release()
-        return self.write({"state": "done"})
+        return self._write_state({"state": "done"})
 
     @api.multi
     def action_credit_override(self, reason):
@@ -206,7 +206,7 @@ class JxcSaleOrder(models.Model):
         self._check_credit_override_right()
         if not (reason or "").strip():
             raise UserError(_("Give the reason of the credit override."))
-        self.credit_override_reason = reason
+        self._write_state({"credit_override_reason": reason})
         self.message_post(body=_("Credit control overridden by %s: %s") % (self.env.user.name, reason))
         return True
 
@@ -251,6 +251,7 @@ class JxcSaleOrder(models.Model):
             return self.env["jxc.stock.picking"]
         picking = self.env["jxc.stock.picking"].sudo().with_context(mail_create_nosubscribe=True).create(
             self._prepare_delivery(lines))
+        set_creator(picking, self.env.uid, "line_ids")
         return self.env["jxc.stock.picking"].browse(picking.id)
 
     def _prepare_delivery(self, lines):
@@ -330,7 +331,13 @@ class JxcSaleOrder(models.Model):
 class JxcSaleOrderLine(models.Model):
     _name = "jxc.sale.order.line"
     _description = "Sales Order Line"
+    _inherit = ["jxc.guarded.mixin", "jxc.field.access.mixin"]
     _order = "order_id, sequence, id"
+    # jxc.guarded.mixin: a line changes only while its order is a quotation (reserved quantities and
+    # delivered, invoiced progress are the system's, written by SQL and stored computes).
+    _jxc_parent_field = "order_id"
+    _jxc_draft_states = ("quotation",)
+    _jxc_control_fields = ("state", "qty_reserved")
 
     order_id = fields.Many2one("jxc.sale.order", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
@@ -340,7 +347,8 @@ class JxcSaleOrderLine(models.Model):
     user_id = fields.Many2one(related="order_id.user_id", store=True, readonly=True)
     partner_id = fields.Many2one(related="order_id.partner_id", store=True, readonly=True)
     date_order = fields.Date(related="order_id.date_order", store=True, readonly=True)
-    product_id = fields.Many2one("product.product", required=True, domain=[("sale_ok", "=", True)])
+    product_id = fields.Many2one("product.product", required=True,
+                                 domain=[("sale_ok", "=", True), ("active", "=", True)])
     name = fields.Char("Description")
     uom_id = fields.Many2one("product.uom", "Unit", required=True)
     product_qty = fields.Float("Quantity", digits=dp.get_precision("Product Unit of Measure"), required=True, default=1.0)
@@ -349,8 +357,10 @@ class JxcSaleOrderLine(models.Model):
     tax_ids = fields.Many2many("account.tax", string="Taxes", domain=[("type_tax_use", "=", "sale")])
     price_subtotal = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True)
     price_tax = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True)
-    margin = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True,
-                             groups="jxc_addon.group_jxc_manager")
+    margin = fields.Monetary(
+        compute="_compute_margin", store=True, compute_sudo=True, groups="jxc_addon.group_jxc_manager",
+        help="Untaxed revenue of the goods the customer kept (delivered minus returned, at the net "
+             "price) minus their cost (deliveries net of customer returns, from the stock ledger).")
     qty_reserved = fields.Float("Reserved", digits=dp.get_precision("Product Unit of Measure"), readonly=True, copy=False)
     qty_available = fields.Float(
         "Available", compute="_compute_qty_available", digits=dp.get_precision("Product Unit of Measure"),
@@ -364,8 +374,7 @@ class JxcSaleOrderLine(models.Model):
     delivery_line_ids = fields.One2many("jxc.stock.picking.line", "sale_line_id", readonly=True)
     invoice_line_ids = fields.One2many("account.invoice.line", "jxc_sale_line_id", readonly=True)
 
-    @api.depends("product_qty", "price_unit", "discount", "tax_ids", "delivery_line_ids.value",
-                 "delivery_line_ids.picking_id.state")
+    @api.depends("product_qty", "price_unit", "discount", "tax_ids")
     def _compute_amount(self):
         for line in self:
             price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
@@ -373,9 +382,35 @@ class JxcSaleOrderLine(models.Model):
                                              product=line.product_id, partner=line.order_id.partner_id)
             line.price_subtotal = taxes["total_excluded"]
             line.price_tax = taxes["total_included"] - taxes["total_excluded"]
-            delivered = line.delivery_line_ids.filtered(lambda l: l.picking_id.state == "done")
-            cost = sum((1 if l.picking_id.picking_type == "delivery" else -1) * l.value for l in delivered)
-            line.margin = line.price_subtotal - cost if delivered else 0.0
+
+    @api.depends("price_subtotal", "product_qty", "qty_delivered", "qty_returned",
+                 "delivery_line_ids.picking_id.state")
+    def _compute_margin(self):
+        ledger_values = self._delivery_ledger_values()
+        for line in self:
+            delivered_cost = returned_cost = 0.0
+            for move in line.delivery_line_ids:
+                # a reversed document's ledger rows add up to nothing
+                value = ledger_values.get(move.id, 0.0)
+                if move.picking_id.picking_type == "customer_return":
+                    returned_cost += value
+                else:
+                    delivered_cost -= value
+            line.margin = line_margin(
+                line.price_subtotal, line.product_qty, line.qty_delivered + line.qty_returned, line.qty_returned,
+                delivered_cost, returned_cost, line.currency_id.rounding or 0.01)[2]
+
+    def _delivery_ledger_values(self):
+        """{delivery or return line id: signed stock ledger value of its rows} (outs negative)."""
+        moves = self.mapped("delivery_line_ids").filtered(lambda m: isinstance(m.id, int))
+        if not moves:
+            return {}
+        self.env.cr.execute("""
+            SELECT picking_line_id, SUM(value) FROM jxc_stock_ledger
+             WHERE picking_id = ANY(%s) AND picking_line_id = ANY(%s)
+             GROUP BY picking_line_id
+        """, (moves.mapped("picking_id").ids, moves.ids))
+        return dict(self.env.cr.fetchall())
 
     @api.depends("delivery_line_ids.quantity", "delivery_line_ids.picking_id.state")
     def _compute_quantities(self):

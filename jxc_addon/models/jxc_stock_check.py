@@ -8,6 +8,8 @@ CHECK_KINDS = [
     ("account", "Stock valuation account differs from the ledger"),
     ("no_ledger", "Done document without ledger rows"),
     ("move", "Done document without one posted balanced entry"),
+    ("reserved", "Reserved quantity differs from the open sales orders"),
+    ("state", "Document state differs from its validation"),
 ]
 
 
@@ -15,6 +17,10 @@ class JxcStockCheck(models.Model):
     """Integrity check: stock, ledger and books must tell the same story."""
     _name = "jxc.stock.check"
     _description = "Stock Integrity Check"
+    _inherit = ["jxc.guarded.mixin"]
+    # jxc.guarded.mixin: a check's result is what button_run found, nothing else.
+    _jxc_state_field = None
+    _jxc_control_fields = ("state", "name", "date", "line_ids")
     _order = "date desc, id desc"
 
     name = fields.Char(required=True, readonly=True, default=lambda self: _("New"))
@@ -37,7 +43,9 @@ class JxcStockCheck(models.Model):
 
     @api.multi
     def button_run(self):
-        for check in self:
+        # Issues are written by the system: check the caller may run checks first.
+        self._jxc_check_button()
+        for check in self._jxc_system():
             issues = check._find_issues()
             check.line_ids.unlink()
             check.write({
@@ -125,12 +133,84 @@ class JxcStockCheck(models.Model):
                                   AND l.move_id IS DISTINCT FROM p.move_id))
         """, (company_id,))
         issues += [{"kind": "move", "picking_id": pid} for pid, in cr.fetchall()]
+        issues += self._find_reservation_issues()
+        issues += self._find_state_issues()
+        return issues
+
+    def _find_reservation_issues(self):
+        """Reserved quantity of each quant = what the lines of confirmed sales orders hold from
+        its warehouse, converted to the product unit as the reservation does (rounded up)."""
+        self.env.cr.execute("""
+            WITH held AS (
+                SELECT l.product_id, o.warehouse_id,
+                       SUM(CEIL(ROUND(l.qty_reserved / lu.factor * pu.factor / pu.rounding, 9)) * pu.rounding)
+                           AS qty
+                  FROM jxc_sale_order_line l
+                  JOIN jxc_sale_order o ON o.id = l.order_id
+                  JOIN product_uom lu ON lu.id = l.uom_id
+                  JOIN product_product p ON p.id = l.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                  JOIN product_uom pu ON pu.id = t.uom_id
+                 WHERE o.company_id = %(company)s AND o.state = 'confirmed' AND l.qty_reserved <> 0
+                 GROUP BY l.product_id, o.warehouse_id
+            )
+            SELECT COALESCE(q.product_id, h.product_id), COALESCE(q.warehouse_id, h.warehouse_id),
+                   COALESCE(h.qty, 0), COALESCE(q.reserved_quantity, 0)
+              FROM (SELECT product_id, warehouse_id, reserved_quantity FROM jxc_stock_quant
+                     WHERE company_id = %(company)s AND reserved_quantity <> 0) q
+              FULL OUTER JOIN held h ON h.product_id = q.product_id AND h.warehouse_id = q.warehouse_id
+             WHERE ROUND(COALESCE(h.qty, 0) - COALESCE(q.reserved_quantity, 0), 6) <> 0
+        """, {"company": self.company_id.id})
+        return [{"kind": "reserved", "product_id": product_id, "warehouse_id": warehouse_id,
+                 "expected": held, "found": reserved}
+                for product_id, warehouse_id, held, reserved in self.env.cr.fetchall()]
+
+    def _find_state_issues(self):
+        """A validated document has its validation date and ledger rows none of which are
+        reversed; a reversed (cancelled) one has each of its rows reversed; a draft has neither
+        validation date nor ledger rows. Revaluation rows a reversal makes carry the row they
+        came from (reversed_id): they are part of the reversal."""
+        self.env.cr.execute("""
+            WITH rows AS (
+                SELECT picking_id,
+                       COUNT(*) FILTER (WHERE kind <> 'reversal' AND reversed_id IS NULL) AS posted,
+                       COUNT(*) FILTER (WHERE kind = 'reversal') AS reversed
+                  FROM jxc_stock_ledger
+                 WHERE company_id = %(company)s AND picking_id IS NOT NULL
+                 GROUP BY picking_id
+            )
+            SELECT p.id, p.state, p.done_date IS NOT NULL, COALESCE(r.posted, 0), COALESCE(r.reversed, 0)
+              FROM jxc_stock_picking p LEFT JOIN rows r ON r.picking_id = p.id
+             WHERE p.company_id = %(company)s
+               AND ((p.state = 'done' AND (p.done_date IS NULL OR COALESCE(r.reversed, 0) > 0))
+                    OR (p.state = 'draft' AND (p.done_date IS NOT NULL OR r.picking_id IS NOT NULL))
+                    OR (p.state = 'cancel' AND (COALESCE(r.posted, 0) <> COALESCE(r.reversed, 0)
+                                                OR (p.done_date IS NULL AND r.picking_id IS NOT NULL))))
+        """, {"company": self.company_id.id})
+        issues = []
+        for picking_id, state, dated, posted, reversed_ in self.env.cr.fetchall():
+            if state == "done" and not dated:
+                message = _("Validated without a validation date.")
+            elif state == "done":
+                message = _("Validated, yet ledger rows of it were reversed.")
+            elif state == "draft" and dated:
+                message = _("A draft with a validation date.")
+            elif state == "draft":
+                message = _("A draft with ledger rows.")
+            elif not dated:
+                message = _("Cancelled without having been validated, yet with ledger rows.")
+            else:
+                message = _("Reversed, yet %s of its %s ledger rows were reversed.") % (reversed_, posted)
+            issues.append({"kind": "state", "picking_id": picking_id, "message": message})
         return issues
 
 
 class JxcStockCheckLine(models.Model):
     _name = "jxc.stock.check.line"
     _description = "Stock Integrity Issue"
+    _inherit = ["jxc.guarded.mixin"]
+    _jxc_state_field = None
+    _jxc_system_only = True
 
     check_id = fields.Many2one("jxc.stock.check", required=True, ondelete="cascade", index=True)
     kind = fields.Selection(CHECK_KINDS, required=True)

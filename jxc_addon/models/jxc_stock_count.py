@@ -17,7 +17,12 @@ class JxcStockCount(models.Model):
     """盘点单: snapshot the system quantity, count, then post gains and losses."""
     _name = "jxc.stock.count"
     _description = "Stocktaking"
-    _inherit = ["mail.thread", "barcodes.barcode_events_mixin"]
+    _inherit = ["jxc.guarded.mixin", "mail.thread", "barcodes.barcode_events_mixin", "jxc.field.access.mixin"]
+    # jxc.guarded.mixin: what is counted is chosen in draft; the date may move until validation.
+    _jxc_control_fields = ("state", "picking_id")
+    _jxc_frozen_fields = ("warehouse_id", "categ_id", "product_ids", "company_id", "date")
+    _jxc_field_states = {"date": ("draft", "counting")}
+    _jxc_unlink_states = ("draft", "counting", "cancel")
     _order = "date desc, id desc"
 
     name = fields.Char("Number", required=True, copy=False, readonly=True, default=lambda self: _("New"))
@@ -62,27 +67,24 @@ class JxcStockCount(models.Model):
             vals["company_id"] = self.env["jxc.warehouse"].browse(vals["warehouse_id"]).company_id.id
         return super().create(vals)
 
-    @api.multi
-    def unlink(self):
-        if self.filtered(lambda c: c.state == "done"):
-            raise UserError(_("A validated stocktaking cannot be deleted."))
-        return super().unlink()
-
     # ------------------------------------------------------------------ buttons
     @api.multi
     def button_start(self):
         """Snapshot the system quantity of every product to count."""
+        self._jxc_check_button()
         for count in self:
             if count.state != "draft":
                 raise UserError(_("Only a draft stocktaking can be started."))
             count.line_ids.unlink()
-            count.write({"line_ids": [(0, 0, vals) for vals in count._prepare_snapshot_lines()],
-                         "state": "counting"})
+            count._write_state({"line_ids": [(0, 0, vals) for vals in count._prepare_snapshot_lines()],
+                                "state": "counting"})
             count._refresh_costs()
         return True
 
     @api.multi
     def button_done(self):
+        # Costs are refreshed under sudo: check the caller first.
+        self._jxc_check_button()
         for count in self:
             if count.state != "counting":
                 raise UserError(_("Start the stocktaking and enter the counted quantities first."))
@@ -99,21 +101,23 @@ class JxcStockCount(models.Model):
             if lines:
                 picking = picking.create(count._prepare_picking(lines))
                 picking.button_done()
-            count.write({"state": "done", "picking_id": picking.id})
+            count._write_state({"state": "done", "picking_id": picking.id})
         return True
 
     @api.multi
     def button_cancel(self):
+        self._jxc_check_button()
         if self.filtered(lambda c: c.state == "done"):
             raise UserError(_("A validated stocktaking is cancelled through its stock document."))
-        return self.write({"state": "cancel"})
+        return self._write_state({"state": "cancel"})
 
     @api.multi
     def button_draft(self):
+        self._jxc_check_button()
         if self.filtered(lambda c: c.state not in ("cancel", "counting")):
             raise UserError(_("Only a cancelled or counting stocktaking can go back to draft."))
-        self.mapped("line_ids").unlink()
-        return self.write({"state": "draft"})
+        self._jxc_system().mapped("line_ids").unlink()
+        return self._write_state({"state": "draft"})
 
     @api.multi
     def action_view_picking(self):
@@ -166,7 +170,7 @@ class JxcStockCount(models.Model):
         for line in self.line_ids:
             by_cost[costs[line.product_id.id]] = by_cost.get(costs[line.product_id.id], line.browse()) | line
         for cost, lines in by_cost.items():
-            lines.write({"unit_cost": cost})
+            lines._write_state({"unit_cost": cost})
 
     def _prepare_picking(self, lines):
         return {
@@ -183,12 +187,19 @@ class JxcStockCount(models.Model):
 class JxcStockCountLine(models.Model):
     _name = "jxc.stock.count.line"
     _description = "Stocktaking Line"
+    _inherit = ["jxc.guarded.mixin", "jxc.field.access.mixin"]
+    # jxc.guarded.mixin: lines are counted while the stocktaking is not validated; the system
+    # quantity (snapshot) and the unit cost (moving average) are the system's.
+    _jxc_parent_field = "count_id"
+    _jxc_draft_states = ("draft", "counting")
+    _jxc_control_fields = ("state", "system_qty", "unit_cost")
     _order = "count_id, product_id"
 
     count_id = fields.Many2one("jxc.stock.count", required=True, ondelete="cascade", index=True)
     state = fields.Selection(related="count_id.state", readonly=True)
     currency_id = fields.Many2one(related="count_id.currency_id", readonly=True)
-    product_id = fields.Many2one("product.product", required=True, domain=[("jxc_track_stock", "=", True)])
+    product_id = fields.Many2one("product.product", required=True,
+                                 domain=[("jxc_track_stock", "=", True), ("active", "=", True)])
     uom_id = fields.Many2one(related="product_id.uom_id", readonly=True, string="Unit")
     system_qty = fields.Float("System Quantity", digits=dp.get_precision("Product Unit of Measure"), readonly=True)
     counted_qty = fields.Float("Counted Quantity", digits=dp.get_precision("Product Unit of Measure"))

@@ -17,6 +17,7 @@ class JxcStockLedger(models.Model):
     """
     _name = "jxc.stock.ledger"
     _description = "Stock Ledger"
+    _inherit = ["jxc.field.access.mixin"]
     _order = "date desc, id desc"
     _rec_name = "reference"
 

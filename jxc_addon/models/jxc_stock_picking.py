@@ -5,8 +5,10 @@ from psycopg2.extras import execute_values
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
+from odoo.tools.misc import format_date
 from odoo.addons import decimal_precision as dp
 
+from ..lib.formatting import format_qty
 from .jxc_stock_posting import COST_AVERAGE, COST_VALUE
 
 PICKING_STATES = [
@@ -35,7 +37,13 @@ class JxcStockPicking(models.Model):
     """出入库单: every stock document, from receipts to stocktaking, posts through here."""
     _name = "jxc.stock.picking"
     _description = "Stock Document"
-    _inherit = ["mail.thread", "barcodes.barcode_events_mixin"]
+    _inherit = ["jxc.guarded.mixin", "mail.thread", "barcodes.barcode_events_mixin", "jxc.field.access.mixin"]
+    # jxc.guarded.mixin: what was posted stays as posted; logistics (carrier, tracking, shipping
+    # status), the note and the responsible may still change.
+    _jxc_control_fields = ("state", "move_id", "reversal_move_id", "done_date", "done_uid")
+    _jxc_frozen_fields = ("picking_type", "date", "warehouse_id", "dest_warehouse_id", "partner_id", "reason_id",
+                          "counterpart_account_id", "company_id", "origin", "purchase_id", "sale_id")
+    _jxc_unlink_states = ("draft", "cancel")
     _order = "date desc, id desc"
 
     name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default=lambda self: _("New"))
@@ -178,6 +186,7 @@ class JxcStockPicking(models.Model):
         self._check_posting_access()
         for picking in self:
             picking._lock_for_transition("draft")
+            picking._check_lock_dates(picking.date)
             lines = picking._line_data()
             picking._check_can_post(lines)
             sale = picking.sudo().sale_id
@@ -188,7 +197,7 @@ class JxcStockPicking(models.Model):
                 movements, picking.date, picking.name, picking.company_id, picking.id, picking._create_account_move)
             picking._write_line_values(rows)
             picking._consume_reservations(movements)
-            picking.write({
+            picking._write_state({
                 "state": "done", "move_id": move.id,
                 "done_date": fields.Datetime.now(), "done_uid": self.env.uid,
             })
@@ -202,14 +211,20 @@ class JxcStockPicking(models.Model):
             if picking.state == "cancel":
                 raise UserError(_("%s is already cancelled.") % picking.name)
             if picking.state == "draft":
-                picking.state = "cancel"
+                picking._write_state({"state": "cancel"})
                 continue
             picking._lock_for_transition("done")
-            originals = picking.ledger_ids.filtered(lambda r: r.kind != "reversal").sorted("id")
+            # The reversal is dated today, whatever the document's own date.
+            reversal_date = fields.Date.context_today(self)
+            picking._check_lock_dates(reversal_date, reversal=True)
+            picking._check_posting_accounts()
+            # Values are read for keepers who may not see them: the reversal takes them back exactly.
+            originals = picking.sudo().ledger_ids.filtered(lambda r: r.kind != "reversal").sorted("id")
+            # Transfers, other in/out, stocktaking and opening balances have no partner: NULL, not False.
             movements = [{
                 "product": row.product_id, "warehouse": row.warehouse_id, "qty": -row.quantity,
-                "cost": COST_VALUE, "value": -row.value, "line_id": row.picking_line_id,
-                "partner_id": row.partner_id.id, "kind": "reversal", "reversed_id": row.id,
+                "cost": COST_VALUE, "value": -row.value, "line_id": row.picking_line_id or None,
+                "partner_id": row.partner_id.id or None, "kind": "reversal", "reversed_id": row.id,
             } for row in reversed(originals)]
             kinds = {row.id: row.kind for row in originals}
 
@@ -219,19 +234,19 @@ class JxcStockPicking(models.Model):
                         row["reversal_of_kind"] = kinds[row["reversed_id"]]
                 return picking._create_account_move(rows, reversal=True)
             _rows, move = self.env["jxc.stock.posting"]._post_movements(
-                movements, fields.Date.context_today(self), picking.name, picking.company_id, picking.id,
-                make_reversal_entry)
-            picking.write({"state": "cancel", "reversal_move_id": move.id})
+                movements, reversal_date, picking.name, picking.company_id, picking.id, make_reversal_entry)
+            picking._write_state({"state": "cancel", "reversal_move_id": move.id})
         return True
 
     @api.multi
     def button_draft(self):
+        self._check_posting_access()
         for picking in self:
             if picking.state != "cancel" or picking.ledger_ids:
                 raise UserError(_(
                     "Only a cancelled document that was never validated can go back to draft; "
                     "duplicate %s instead.") % picking.name)
-        return self.write({"state": "draft"})
+        return self._write_state({"state": "draft"})
 
     # ------------------------------------------------------------------ actions
     @api.multi
@@ -351,6 +366,30 @@ class JxcStockPicking(models.Model):
             raise UserError(_("%s is no longer %s; reload it.") % (
                 self.name, dict(self._fields["state"]._description_selection(self.env))[expected_state]))
 
+    def _check_lock_dates(self, date, reversal=False):
+        """Refuse to post on `date` (the document's date, or today for a reversal) when the books
+        are locked then, with the rights of the user who posts: the lock date for non-advisers
+        binds everyone who is not an accounting adviser, the fiscal-year lock date binds everyone.
+        The entry itself is written as the system, for which Odoo would apply only the latter:
+        checked here, before anything is written."""
+        company = self.company_id.sudo()
+        locks = [(company.fiscalyear_lock_date, True)]
+        if not self.env.user.has_group("account.group_account_manager"):
+            locks.append((company.period_lock_date, False))
+        for lock_date, everyone in locks:
+            if lock_date and date <= lock_date:
+                values = {
+                    "action": (_("Reversing %s") if reversal else _("Validating %s")) % self.name,
+                    "date": format_date(self.env, date), "company": company.name,
+                    "lock": format_date(self.env, lock_date)}
+                if everyone:
+                    raise UserError(_(
+                        "%(action)s on %(date)s is refused: the books of %(company)s are locked up to "
+                        "%(lock)s included, for everyone.") % values)
+                raise UserError(_(
+                    "%(action)s on %(date)s is refused: the books of %(company)s are locked up to "
+                    "%(lock)s included, except for accounting advisers.") % values)
+
     def _line_data(self):
         """Everything posting needs from the lines, in a few queries driven by keys (documents
         can have thousands of lines, freshly inserted: no plan may depend on table statistics)."""
@@ -365,22 +404,23 @@ class JxcStockPicking(models.Model):
         if not lines:
             return lines
         cr.execute("""
-            SELECT p.id, COALESCE(t.jxc_track_stock, FALSE) AND t.type <> 'service', t.uom_id
+            SELECT p.id, COALESCE(t.jxc_track_stock, FALSE) AND t.type <> 'service', t.uom_id,
+                   COALESCE(p.active, FALSE) AND COALESCE(t.active, FALSE)
               FROM product_product p JOIN product_template t ON t.id = p.product_tmpl_id
              WHERE p.id = ANY(%s)
         """, ([l["product_id"] for l in lines],))
-        products = {pid: (tracked, uom_id) for pid, tracked, uom_id in cr.fetchall()}
+        products = {pid: (tracked, uom_id, active) for pid, tracked, uom_id, active in cr.fetchall()}
         origin_costs = {}
         origin_ids = [l["origin_line_id"] for l in lines if l["origin_line_id"]]
         if origin_ids:
             cr.execute("SELECT id, posted_unit_cost FROM jxc_stock_picking_line WHERE id = ANY(%s)", (origin_ids,))
             origin_costs = dict(cr.fetchall())
         uoms = {u.id: u for u in self.env["product.uom"].browse(
-            {l["uom_id"] for l in lines} | {uom_id for _t, uom_id in products.values()})}
+            {l["uom_id"] for l in lines} | {uom_id for _t, uom_id, _a in products.values()})}
         for line in lines:
-            tracked, product_uom_id = products[line["product_id"]]
+            tracked, product_uom_id, active = products[line["product_id"]]
             uom = uoms[line["uom_id"]]
-            line.update(tracked=tracked, rounding=uom.rounding,
+            line.update(tracked=tracked, active=active, rounding=uom.rounding,
                         wrong_uom=uom.category_id != uoms[product_uom_id].category_id,
                         origin_cost=origin_costs.get(line["origin_line_id"]))
         return lines
@@ -396,8 +436,11 @@ class JxcStockPicking(models.Model):
                  or float_compare(l["quantity"] + l["rejected_qty"], 0, precision_rounding=l["rounding"]) <= 0
                  for l in lines):
             raise UserError(_("Quantities must be positive (%s).") % self.name)
+        if self.picking_type != "receipt" and any(l["rejected_qty"] for l in lines):
+            raise UserError(_("Rejected quantities are recorded on receipts only (%s).") % self.name)
         if any(l["unit_cost"] < 0 for l in lines):
             raise UserError(_("Unit costs cannot be negative (%s).") % self.name)
+        Product.browse({l["product_id"] for l in lines if not l["active"]})._jxc_check_active(self.name)
         untracked = Product.browse({l["product_id"] for l in lines if not l["tracked"]})
         if untracked:
             raise UserError(_("These products are not tracked in stock: %s") % ", ".join(untracked.mapped("display_name")))
@@ -415,10 +458,64 @@ class JxcStockPicking(models.Model):
                 raise UserError(_("The reason %s is not for this direction.") % self.reason_id.name)
         if self.picking_type == "opening" and not self.counterpart_account_id:
             raise UserError(_("An opening balance needs the account it is posted against."))
-        # Fail before writing anything if an account is missing.
-        self._counterpart_account()
-        self.company_id._jxc_get_setting("jxc_stock_valuation_account_id")
-        self.company_id._jxc_get_setting("jxc_stock_journal_id")
+        self._check_return_quantities(lines)
+        self._check_posting_accounts()
+
+    def _check_posting_accounts(self):
+        """Fail before writing anything if an account of the entry is missing or may not be
+        posted to (revaluations against cost of goods sold are checked with the entry)."""
+        counterpart = self._counterpart_account()
+        stock_account = self.company_id._jxc_get_setting("jxc_stock_valuation_account_id")
+        journal = self.company_id._jxc_get_setting("jxc_stock_journal_id")
+        if counterpart is not None:
+            self._check_entry_accounts(stock_account | counterpart, journal)
+
+    def _check_return_quantities(self, lines):
+        """A return takes back lines of a validated receipt (supplier return) or delivery (customer
+        return), each at most what its line moved less what validated returns already took back,
+        compared in the product unit."""
+        origin_type = {"supplier_return": "receipt", "customer_return": "delivery"}.get(self.picking_type)
+        if not origin_type:
+            return
+        taken = OrderedDict()
+        for line in lines:
+            if line["origin_line_id"]:
+                taken[line["origin_line_id"]] = taken.get(line["origin_line_id"], 0.0) + line["product_qty"]
+        if not taken:
+            return
+        self.env.cr.execute("""
+            SELECT o.id, o.product_id, COALESCE(o.product_qty, 0), p.name, p.picking_type, p.state,
+                   (SELECT COALESCE(SUM(r.product_qty), 0)
+                      FROM jxc_stock_picking_line r JOIN jxc_stock_picking rp ON rp.id = r.picking_id
+                     WHERE r.origin_line_id = o.id AND rp.state = 'done' AND rp.picking_type = %s
+                       AND rp.id <> %s)
+              FROM jxc_stock_picking_line o JOIN jxc_stock_picking p ON p.id = o.picking_id
+             WHERE o.id = ANY(%s)
+        """, (self.picking_type, self.id, list(taken)))
+        origins = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        for origin_id, qty in taken.items():
+            product_id, moved, origin_name, kind, state, returned = origins[origin_id]
+            product = self.env["product.product"].browse(product_id)
+            if kind != origin_type or state != "done":
+                message = (_("A supplier return takes back lines of a validated receipt: %(origin)s is not "
+                             "one (%(product)s on %(name)s).") if origin_type == "receipt" else
+                           _("A customer return takes back lines of a validated delivery: %(origin)s is not "
+                             "one (%(product)s on %(name)s)."))
+                raise UserError(message % {"origin": origin_name, "product": product.display_name,
+                                           "name": self.name})
+            if float_compare(returned + qty, moved, precision_digits=precision) > 0:
+                message = (_("%(name)s returns %(qty)s of %(product)s, but %(origin)s received %(moved)s and "
+                             "%(returned)s were already returned: at most %(left)s can go back.")
+                           if origin_type == "receipt" else
+                           _("%(name)s takes back %(qty)s of %(product)s, but %(origin)s delivered %(moved)s and "
+                             "%(returned)s were already returned: at most %(left)s can come back."))
+                uom = product.uom_id
+                raise UserError(message % {
+                    "name": self.name, "product": product.display_name, "origin": origin_name,
+                    "qty": format_qty(self.env, qty, uom), "moved": format_qty(self.env, moved, uom),
+                    "returned": format_qty(self.env, returned, uom),
+                    "left": format_qty(self.env, max(moved - returned, 0.0), uom)})
 
     def _prepare_movements(self, lines):
         """Movements for the posting service, one (two for a transfer) per line, in line order."""
@@ -511,7 +608,9 @@ class JxcStockPicking(models.Model):
         """One balanced entry for the document: stock valuation against its counterpart,
         grouped by account, product and partner. Revaluations of stock that was negative
         go against cost of goods sold."""
-        # Keepers post stock documents without accounting rights: the entry is the system's.
+        # Keepers post stock documents without accounting rights: the entry is written as the
+        # system, then stamped with the user who posted the document.
+        user = self.env.user
         self = self.sudo()
         counterpart = self._counterpart_account()
         company = self.company_id
@@ -528,82 +627,37 @@ class JxcStockPicking(models.Model):
                 key = (acc.id, row["product_id"], row["partner_id"])
                 groups[key] = groups.get(key, 0.0) + amount
         currency = company.currency_id
-        lines = [self._prepare_move_line(account_id, product_id, partner_id, currency.round(amount))
+        lines = [self._prepare_account_move_line_vals(account_id, product_id, partner_id, currency.round(amount))
                  for (account_id, product_id, partner_id), amount in groups.items()
                  if not currency.is_zero(amount)]
         if not lines:
             return self.env["account.move"]
-        move = self.env["account.move"].create({
-            "journal_id": company._jxc_get_setting("jxc_stock_journal_id").id,
-            "date": rows[0]["date"],
-            "ref": self.name if not reversal else _("Reversal of %s") % self.name,
-            "company_id": company.id,
-        })
-        self._insert_move_lines(move, lines)
-        self._post_entry(move)
+        move_vals = self._prepare_account_move_vals(rows[0]["date"], reversal)
+        self._check_entry_accounts(
+            self.env["account.account"].browse({line["account_id"] for line in lines}),
+            self.env["account.journal"].browse(move_vals["journal_id"]))
+        move = self.env["account.move"].create(move_vals)
+        self._insert_move_lines(move, lines, user)
+        self._post_account_move(move, user)
         return move
 
-    def _post_entry(self, move):
-        """account.move.post() for an entry whose lines we wrote: same checks (lock date,
-        balance, one company), same numbering, without reloading every line through the ORM."""
-        move._check_lock_date()
-        self.env.cr.execute("""
-            SELECT ROUND(SUM(debit) - SUM(credit), 6), COUNT(DISTINCT company_id), MIN(company_id)
-              FROM account_move_line WHERE move_id = %s
-        """, (move.id,))
-        difference, companies, company_id = self.env.cr.fetchone()
-        if difference or companies != 1 or company_id != move.company_id.id:
-            raise UserError(_("The entry of %s is not balanced or mixes companies.") % self.name)
-        name = move.journal_id.sequence_id.with_context(ir_sequence_date=move.date).next_by_id()
-        self.env.cr.execute("""
-            UPDATE account_move SET state = 'posted', name = %s, write_uid = %s,
-                   write_date = now() AT TIME ZONE 'UTC'
-             WHERE id = %s
-        """, (name, self.env.uid, move.id))
-        move.invalidate_cache()
+    def _prepare_account_move_vals(self, date, reversal=False):
+        """Values of the document's journal entry (created in draft, its lines follow)."""
+        company = self.company_id
+        return {
+            "journal_id": company._jxc_get_setting("jxc_stock_journal_id").id,
+            "date": date,
+            "ref": self.name if not reversal else _("Reversal of %s") % self.name,
+            "company_id": company.id,
+        }
 
-    def _insert_move_lines(self, move, lines):
-        """Write the entry's lines in one statement, with the values Odoo 11 would compute and
-        store for them (balance, residual, cash basis, related fields): creating thousands of
-        lines through the ORM takes minutes. The move's own stored totals follow."""
-        company = move.company_id
-        accounts = {a.id: a for a in self.env["account.account"].browse({l["account_id"] for l in lines})}
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        values = []
-        for line in lines:
-            account = accounts[line["account_id"]]
-            balance = line["debit"] - line["credit"]
-            values.append((
-                line["name"], line.get("quantity") or 0.0, line.get("product_uom_id"), line["product_id"],
-                line["debit"], line["credit"], balance, line["debit"], line["credit"], balance,
-                0.0, company.currency_id.id, None,
-                balance if account.reconcile or account.internal_type == "liquidity" else 0.0, 0.0, 0.0,
-                account.id, move.id, move.ref, False, move.journal_id.id, False, move.date, move.date,
-                account.company_id.id, line["partner_id"], account.user_type_id.id, True,
-                uid, now, uid, now))
-        execute_values(self.env.cr, """
-            INSERT INTO account_move_line (
-                name, quantity, product_uom_id, product_id,
-                debit, credit, balance, debit_cash_basis, credit_cash_basis, balance_cash_basis,
-                amount_currency, company_currency_id, currency_id, amount_residual, amount_residual_currency,
-                tax_base_amount, account_id, move_id, ref, reconciled, journal_id, blocked, date_maturity, date,
-                company_id, partner_id, user_type_id, tax_exigible, create_uid, create_date, write_uid, write_date)
-            VALUES %s
-        """, values, page_size=1000)
-        partners = {l["partner_id"] for l in lines if l["partner_id"]}
-        payable_types = ("receivable", "payable")
-        matched = 0.0 if any(accounts[l["account_id"]].user_type_id.type in payable_types for l in lines) else 1.0
-        self.env.cr.execute("""
-            UPDATE account_move SET amount = %s, partner_id = %s, matched_percentage = %s WHERE id = %s
-        """, (sum(l["debit"] for l in lines), partners.pop() if len(partners) == 1 else None, matched, move.id))
-        move.invalidate_cache()
-
-    def _prepare_move_line(self, account_id, product_id, partner_id, amount):
+    def _prepare_account_move_line_vals(self, account_id, product_id, partner_id, amount):
+        """Values of one journal item, as for account.move.line.create(): a module may add
+        keys (analytic account, tags...), they are stored with the line."""
         return {
             "name": self.name,
             "quantity": 0.0,
-            "product_uom_id": None,
+            "product_uom_id": False,
             "account_id": account_id,
             "product_id": product_id,
             "partner_id": partner_id,
@@ -611,11 +665,177 @@ class JxcStockPicking(models.Model):
             "credit": -amount if amount < 0 else 0.0,
         }
 
+    def _check_entry_accounts(self, accounts, journal):
+        """What account.move.line.create() checks, made before anything is written (the
+        journal items are inserted in one statement): no deprecated account, and the accounts
+        allowed by the journal's entry controls (account types and accounts)."""
+        journal = journal.sudo()
+        controlled = journal.type_control_ids or journal.account_control_ids
+        for account in accounts.sudo():
+            if account.deprecated:
+                raise UserError(_(
+                    "The account %(account)s is deprecated: %(document)s cannot post to it. Choose an "
+                    "account in use in 进销存 > Configuration > Settings (or on the document's reason or "
+                    "counterpart account).") % {"account": account.display_name, "document": self.name})
+            if controlled and account.user_type_id not in journal.type_control_ids \
+                    and account not in journal.account_control_ids:
+                raise UserError(_(
+                    "The journal %(journal)s does not accept the account %(account)s (see Entry Controls "
+                    "on the journal): %(document)s cannot post to it.") % {
+                    "journal": journal.display_name, "account": account.display_name, "document": self.name})
+
+    def _post_account_move(self, move, user):
+        """Post the entry through account.move.post(): its checks (balance, one company, lock
+        date), its numbering and whatever other modules add to posting (analytic lines, hash
+        chains...), then give it to the user who posted the document."""
+        move_lines = move.line_ids
+        residual_fields = [move_lines._fields[name]
+                           for name in ("amount_residual", "amount_residual_currency", "reconciled")]
+        with self.env.norecompute():
+            move.post()
+            # Posting marks the items' residuals for recomputation (they depend on the entry's
+            # state), yet does not change them: the INSERT stored what Odoo computes for items
+            # matched with nothing. Recomputing them writes one UPDATE per distinct amount,
+            # thousands for a big receipt: skipped for the items still unmatched, the rest is
+            # recomputed as usual.
+            self.env.cr.execute("""
+                SELECT debit_move_id, credit_move_id FROM account_partial_reconcile
+                 WHERE debit_move_id = ANY(%(ids)s) OR credit_move_id = ANY(%(ids)s)
+            """, {"ids": move_lines.ids})
+            matched = {line_id for row in self.env.cr.fetchall() for line_id in row}
+            unmatched = move_lines.filtered(lambda line: line.id not in matched) if matched else move_lines
+            for field in residual_fields:
+                self.env.remove_todo(field, unmatched)
+        move.recompute()
+        self.env.cr.execute("UPDATE account_move SET create_uid = %s, write_uid = %s WHERE id = %s",
+                            (user.id, user.id, move.id))
+        move.invalidate_cache(["create_uid", "write_uid"], move.ids)
+
+    # account.move.line columns the INSERT fills from the amounts, the account and the entry,
+    # as the ORM computes or relates them.
+    _MOVE_LINE_DERIVED = (
+        "balance", "debit_cash_basis", "credit_cash_basis", "balance_cash_basis", "company_currency_id",
+        "amount_residual", "amount_residual_currency", "tax_base_amount", "move_id", "ref", "reconciled",
+        "journal_id", "date", "company_id", "user_type_id", "create_uid", "create_date", "write_uid",
+        "write_date")
+
+    @api.model
+    def _column_converter(self, field):
+        """field.convert_to_column(), as the ORM stores a value given to create(), with shortcuts
+        for the common types (called for every column of thousands of lines)."""
+        records = self.env[field.model_name]
+        if field.type == "many2one":
+            return lambda value, line: value or None
+        if field.type == "monetary":
+            # Without the currency among the values the ORM stores the float as given.
+            return lambda value, line: float(value or 0.0)
+        if field.type == "float":
+            return lambda value, line: field.convert_to_column(value, records, line) if value else 0.0
+        return lambda value, line: field.convert_to_column(value, records, line)
+
+    # Keys of _prepare_account_move_line_vals and the columns given a default when missing.
+    _MOVE_LINE_BASE = (
+        "name", "quantity", "product_uom_id", "account_id", "product_id", "partner_id", "debit", "credit",
+        "amount_currency", "currency_id", "blocked", "date_maturity", "tax_exigible")
+
+    def _insert_move_lines(self, move, lines, user):
+        """Write the entry's lines in one statement, with the values Odoo 11 would compute and
+        store for them (balance, residual, cash basis, related fields): creating thousands of
+        lines through the ORM takes minutes. Every key of the prepared values reaches the line:
+        a stored column is inserted as the ORM converts it, any other field (many2many...) is
+        written through the ORM afterwards. The move's own stored totals follow."""
+        Line = self.env["account.move.line"]
+        company = move.company_id
+        accounts = {a.id: a for a in self.env["account.account"].browse({l["account_id"] for l in lines})}
+        keys = OrderedDict()
+        for line in lines:
+            keys.update(dict.fromkeys(line))
+        unknown = [key for key in keys if key not in Line._fields]
+        if unknown:
+            raise ValueError("Unknown journal item fields from %s: %s" % (self.name, ", ".join(unknown)))
+        columns = [key for key in keys if Line._fields[key].store and Line._fields[key].column_type
+                   and key not in self._MOVE_LINE_DERIVED]
+        others = [key for key in keys if key not in columns and key not in self._MOVE_LINE_DERIVED]
+        columns += [key for key in ("amount_currency", "currency_id", "blocked", "date_maturity", "tax_exigible")
+                    if key not in columns]
+        defaults = {"amount_currency": 0.0, "currency_id": False, "blocked": False, "date_maturity": move.date,
+                    "tax_exigible": True}
+        converters = list(zip(columns, [self._column_converter(Line._fields[key]) for key in columns]))
+        # Read once what every line repeats: its account's and the entry's values.
+        account_values = {account_id: (account.reconcile or account.internal_type == "liquidity",
+                                       account.company_id.id, account.user_type_id.id)
+                          for account_id, account in accounts.items()}
+        now = fields.Datetime.now()
+        entry_values = (company.currency_id.id, move.id, move.ref, move.journal_id.id, move.date)
+        user_values = (user.id, now, user.id, now)
+        values = []
+        for line in lines:
+            line = dict(defaults, **line)
+            reconcilable, company_id, user_type_id = account_values[line["account_id"]]
+            debit, credit = line.get("debit") or 0.0, line.get("credit") or 0.0
+            balance = debit - credit
+            residual = residual_currency = 0.0
+            if reconcilable:
+                residual = balance
+                if line["currency_id"] and line["amount_currency"]:
+                    residual_currency = abs(line["amount_currency"]) * (1 if balance > 0 else -1)
+            values.append(tuple(convert(line.get(key, False), line) for key, convert in converters)
+                          + (balance, debit, credit, balance, residual, residual_currency, 0.0, False)
+                          + entry_values + (company_id, user_type_id) + user_values)
+        ids = execute_values(self.env.cr, """
+            INSERT INTO account_move_line (%s, balance, debit_cash_basis, credit_cash_basis, balance_cash_basis,
+                amount_residual, amount_residual_currency, tax_base_amount, reconciled,
+                company_currency_id, move_id, ref, journal_id, date, company_id, user_type_id,
+                create_uid, create_date, write_uid, write_date)
+            VALUES %%s RETURNING id
+        """ % ", ".join('"%s"' % column for column in columns), values, page_size=1000, fetch=True)
+        move_lines = Line.browse([line_id for line_id, in ids])
+        extra = [key for key in columns if key not in self._MOVE_LINE_BASE]
+        if extra:
+            # Stored fields of other modules computed from the added values.
+            move_lines.modified(extra)
+            move_lines.recompute()
+        if others:
+            by_values = OrderedDict()  # lines with the same values are written together
+            for line_id, line in zip(move_lines.ids, lines):
+                vals = {key: line[key] for key in others if key in line}
+                by_values.setdefault(repr(sorted(vals.items())), (vals, []))[1].append(line_id)
+            for vals, line_ids in by_values.values():
+                Line.browse(line_ids).with_context(check_move_validity=False).write(vals)
+        partners = {l["partner_id"] for l in lines if l["partner_id"]}
+        payable_types = ("receivable", "payable")
+        matched = 0.0 if any(accounts[l["account_id"]].user_type_id.type in payable_types for l in lines) else 1.0
+        self.env.cr.execute("""
+            UPDATE account_move SET amount = %s, partner_id = %s, matched_percentage = %s WHERE id = %s
+        """, (sum(l["debit"] for l in lines), partners.pop() if len(partners) == 1 else None, matched, move.id))
+        move.invalidate_cache()
+        # What posting reads of the new lines is what was just written: cache it, as create() does,
+        # rather than read thousands of rows back (the rest is read on demand). In the entry's
+        # environment: account.move.create() returns it with a context of its own, and x2many
+        # fields are cached per context.
+        def cache(record, field, value):
+            move.env.cache.set(record, field, field.convert_to_cache(value, record, validate=False))
+        move_lines = move_lines.with_env(move.env)
+        # in the order of account.move.line (date desc, id desc)
+        cache(move, move._fields["line_ids"], move_lines.browse(sorted(move_lines.ids, reverse=True)))
+        company_field, analytic_field, analytic_lines_field = (
+            Line._fields[name] for name in ("company_id", "analytic_account_id", "analytic_line_ids"))
+        no_analytic_lines = self.env["account.analytic.line"]
+        for move_line, line in zip(move_lines, lines):
+            cache(move_line, company_field, account_values[line["account_id"]][1])
+            cache(move_line, analytic_field, line.get("analytic_account_id") or False)
+            cache(move_line, analytic_lines_field, no_analytic_lines)
+
 
 class JxcStockPickingLine(models.Model):
     _name = "jxc.stock.picking.line"
     _description = "Stock Document Line"
+    _inherit = ["jxc.guarded.mixin", "jxc.field.access.mixin"]
     _order = "picking_id, sequence, id"
+    # jxc.guarded.mixin: a line changes only while its document is a draft (the posted value and
+    # unit cost are written by the posting).
+    _jxc_parent_field = "picking_id"
+    _jxc_control_fields = ("state", "value", "posted_unit_cost")
 
     picking_id = fields.Many2one("jxc.stock.picking", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
@@ -625,7 +845,7 @@ class JxcStockPickingLine(models.Model):
     currency_id = fields.Many2one(related="picking_id.currency_id", readonly=True)
     product_id = fields.Many2one(
         "product.product", "Product", required=True, index=True,
-        domain=[("jxc_track_stock", "=", True)])
+        domain=[("jxc_track_stock", "=", True), ("active", "=", True)])
     uom_id = fields.Many2one("product.uom", "Unit", required=True)
     quantity = fields.Float(digits=dp.get_precision("Product Unit of Measure"), required=True, default=1.0)
     product_qty = fields.Float(
@@ -686,18 +906,6 @@ class JxcStockPickingLine(models.Model):
             self.uom_id = self.product_id.uom_id
             if self.picking_type in COST_GIVEN_TYPES and not self.unit_cost:
                 self.unit_cost = self.product_id.standard_price
-
-    @api.multi
-    def write(self, vals):
-        if self.filtered(lambda l: l.picking_id.state != "draft"):
-            raise UserError(_("Lines of a validated or cancelled document cannot be changed."))
-        return super().write(vals)
-
-    @api.multi
-    def unlink(self):
-        if self.filtered(lambda l: l.picking_id.state != "draft"):
-            raise UserError(_("Lines of a validated or cancelled document cannot be deleted."))
-        return super().unlink()
 
     @api.constrains("origin_line_id", "product_id")
     def _check_origin_line(self):

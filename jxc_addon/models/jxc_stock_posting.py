@@ -42,10 +42,11 @@ class JxcStockPosting(models.AbstractModel):
         the stock check, so a refused document leaves no trace.
 
         Returns the list of ledger row dicts (with "id"), including revaluation rows for stock
-        that came back from negative.
+        that came back from negative, and the entry (an empty account.move when there is none:
+        no movement, nothing valued, or no `make_entry`).
         """
         if not movements:
-            return [], None
+            return [], self.env["account.move"]
         currency = company.currency_id
         money_rounding = currency.rounding
         qty_rounding = 10 ** -self.env["decimal.precision"].precision_get("Product Unit of Measure")
@@ -118,8 +119,8 @@ class JxcStockPosting(models.AbstractModel):
                 rows.append(dict(base, kind="revaluation", quantity=0.0, value=revaluation, unit_cost=0.0,
                                  balance_qty=quant["quantity"], balance_value=quant["value"]))
         self._write_quants([q for q in quants.values() if q.get("dirty")])
-        move = make_entry(rows) if make_entry else None
-        self._insert_ledger_rows(rows, move.id if move else None)
+        move = make_entry(rows) if make_entry else self.env["account.move"]
+        self._insert_ledger_rows(rows, move.id or None)
         return rows, move
 
     @api.model

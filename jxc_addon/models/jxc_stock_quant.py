@@ -10,6 +10,7 @@ class JxcStockQuant(models.Model):
     """
     _name = "jxc.stock.quant"
     _description = "Stock on Hand"
+    _inherit = ["jxc.field.access.mixin"]
     _order = "warehouse_id, product_id"
     _rec_name = "product_id"
 

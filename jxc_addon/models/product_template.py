@@ -4,8 +4,11 @@ from odoo.addons import decimal_precision as dp
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "jxc.field.access.mixin"]
 
+    # The cost is a purchase price: only those who may see prices (not salesmen) read it.
+    standard_price = fields.Float(groups="jxc_addon.group_jxc_price")
     jxc_track_stock = fields.Boolean(
         string="Tracked in Stock", default=True,
         help="Goods whose quantities and costs the 进销存 stock ledger follows. "

@@ -1,15 +1,27 @@
 from odoo import api, fields, models
 
 from ..lib.replenishment import rfm_grades
-from .jxc_reorder_warning import CUSTOMER_GRADING_LOCK, SUPPLIER_RATING_LOCK, days_before_today, try_scan_lock
+from .jxc_reorder_warning import (CUSTOMER_GRADING_LOCK, SUPPLIER_RATING_LOCK, check_scan_right, days_before_today,
+                                  try_scan_lock)
 
 CUSTOMER_GRADES = [("a", "A"), ("b", "B"), ("c", "C")]
 # Classification looks at the last year of sales and receipts.
 CLASSIFICATION_DAYS = 365
+# Who sets a customer's credit terms and holds: 进销存 Managers and accountants, not the salesmen.
+CREDIT_GROUPS = "jxc_addon.group_jxc_manager,jxc_addon.group_jxc_accountant"
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "jxc.guarded.mixin"]
+    # jxc.guarded.mixin: credit terms and holds are the credit controllers'; the automatic hold and the
+    # supplier rates are the scans'; a grade is the scan's, or a Manager's until the next scan.
+    _jxc_state_field = None
+    _jxc_guard_computed = False  # res.partner's own computes are Odoo's business
+    _jxc_control_fields = ("jxc_hold_overdue", "jxc_supplier_ontime_rate", "jxc_supplier_quality_rate",
+                           "jxc_supplier_lead_days")
+    _jxc_group_fields = {"credit_limit": CREDIT_GROUPS, "jxc_credit_days": CREDIT_GROUPS, "jxc_on_hold": CREDIT_GROUPS,
+                         "jxc_customer_grade": "jxc_addon.group_jxc_manager"}
 
     # The credit limit itself is Odoo's res.partner.credit_limit.
     jxc_credit_days = fields.Integer(
@@ -40,28 +52,20 @@ class ResPartner(models.Model):
                                       currency_field="jxc_currency_id")
     jxc_last_sale_date = fields.Date("Last Order", compute="_compute_jxc_sales")
     jxc_delivery_count = fields.Integer("Deliveries", compute="_compute_jxc_sales")
-    jxc_currency_id = fields.Many2one(related="company_id.currency_id", readonly=True)
+    jxc_currency_id = fields.Many2one("res.currency", "Sales Currency", compute="_compute_jxc_sales")
 
     @api.multi
     def _compute_jxc_sales(self):
-        """Purchases of each customer (its contacts included), from confirmed sales orders."""
+        """Purchases of each customer (its contacts included) from the confirmed sales orders of the
+        user's company that the user may read (a salesman: his own), in the company currency."""
+        company = self.env.user.company_id
         partners = self.filtered(lambda p: isinstance(p.id, int))
         commercial = {p.id: p.commercial_partner_id.id for p in partners}
         stats, deliveries = {}, {}
         if partners:
-            self.env.cr.execute("""
-                SELECT p.commercial_partner_id, COUNT(*), SUM(o.amount_total), MAX(o.date_order)
-                  FROM jxc_sale_order o JOIN res_partner p ON p.id = o.partner_id
-                 WHERE o.state IN ('confirmed', 'done') AND p.commercial_partner_id IN %s
-                 GROUP BY p.commercial_partner_id
-            """, (tuple(set(commercial.values())),))
-            stats = {key: (count, amount, last) for key, count, amount, last in self.env.cr.fetchall()}
-            self.env.cr.execute("""
-                SELECT p.commercial_partner_id, COUNT(*) FROM jxc_stock_picking k JOIN res_partner p ON p.id = k.partner_id
-                 WHERE k.picking_type = 'delivery' AND k.state = 'done' AND p.commercial_partner_id IN %s
-                 GROUP BY p.commercial_partner_id
-            """, (tuple(set(commercial.values())),))
-            deliveries = dict(self.env.cr.fetchall())
+            keys = tuple(set(commercial.values()))
+            stats = self._jxc_sales_totals(keys, company)
+            deliveries = self._jxc_delivery_counts(keys, company)
         for partner in self:
             key = commercial.get(partner.id)
             count, amount, last = stats.get(key, (0, 0.0, False))
@@ -69,6 +73,63 @@ class ResPartner(models.Model):
             partner.jxc_sale_amount = amount
             partner.jxc_last_sale_date = last
             partner.jxc_delivery_count = deliveries.get(key, 0)
+            partner.jxc_currency_id = company.currency_id
+
+    def _jxc_readable_query(self, model_name, domain):
+        """(FROM, WHERE, params) selecting the records of `model_name` in `domain` that the user may
+        read (access rights and record rules), or None when he may read none."""
+        model = self.env[model_name]
+        if not model.check_access_rights("read", raise_exception=False):
+            return None
+        query = model._where_calc(domain)
+        model._apply_ir_rules(query, "read")
+        return query.get_sql()
+
+    def _jxc_sales_totals(self, commercial_ids, company):
+        """{commercial partner id: (order count, total in the company currency, last order date)};
+        an order in another currency is converted at the rate of its date."""
+        query = self._jxc_readable_query(
+            "jxc.sale.order", [("state", "in", ("confirmed", "done")), ("company_id", "=", company.id)])
+        if not query:
+            return {}
+        from_clause, where_clause, params = query
+        currency = company.currency_id
+        self.env.cr.execute("""
+            SELECT p.commercial_partner_id, "jxc_sale_order".currency_id,
+                   CASE WHEN "jxc_sale_order".currency_id = %s THEN NULL ELSE "jxc_sale_order".date_order END,
+                   COUNT(*), SUM("jxc_sale_order".amount_total), MAX("jxc_sale_order".date_order)
+              FROM {from_clause}, res_partner p
+             WHERE p.id = "jxc_sale_order".partner_id AND p.commercial_partner_id IN %s AND {where_clause}
+             GROUP BY 1, 2, 3
+        """.format(from_clause=from_clause, where_clause=where_clause or "TRUE"),
+            [currency.id, commercial_ids] + list(params))
+        totals = {}
+        for partner_id, currency_id, rate_date, count, amount, last in self.env.cr.fetchall():
+            if currency_id != currency.id:
+                amount = self.env["res.currency"].browse(currency_id).with_context(date=rate_date).compute(
+                    amount, currency)
+            total = totals.setdefault(partner_id, [0, 0.0, last])
+            total[0] += count
+            total[1] += amount
+            total[2] = max(total[2], last)
+        return {key: (count, currency.round(amount), last) for key, (count, amount, last) in totals.items()}
+
+    def _jxc_delivery_counts(self, commercial_ids, company):
+        """{commercial partner id: validated deliveries of the company the user may read}"""
+        query = self._jxc_readable_query(
+            "jxc.stock.picking", [("picking_type", "=", "delivery"), ("state", "=", "done"),
+                                  ("company_id", "=", company.id)])
+        if not query:
+            return {}
+        from_clause, where_clause, params = query
+        self.env.cr.execute("""
+            SELECT p.commercial_partner_id, COUNT(*)
+              FROM {from_clause}, res_partner p
+             WHERE p.id = "jxc_stock_picking".partner_id AND p.commercial_partner_id IN %s AND {where_clause}
+             GROUP BY 1
+        """.format(from_clause=from_clause, where_clause=where_clause or "TRUE"),
+            [commercial_ids] + list(params))
+        return dict(self.env.cr.fetchall())
 
     @api.multi
     def action_view_jxc_sales(self):
@@ -98,9 +159,20 @@ class ResPartner(models.Model):
     @api.multi
     def write(self, vals):
         # a hold set or lifted by hand is the user's: the overdue scan no longer lifts it by itself
-        if "jxc_on_hold" in vals and not self.env.context.get("jxc_overdue_scan"):
-            vals = dict(vals, jxc_hold_overdue=False)
+        if "jxc_on_hold" in vals and not self._jxc_is_system():
+            self._jxc_guard_write(vals)
+            if self._jxc_is_group_entitled(CREDIT_GROUPS):
+                return super(ResPartner, self._jxc_system()).write(dict(vals, jxc_hold_overdue=False))
         return super().write(vals)
+
+    @api.multi
+    def _commercial_sync_from_company(self):
+        # A contact takes its company's credit terms, as Odoo copies the other commercial fields.
+        return super(ResPartner, self._jxc_system())._commercial_sync_from_company()
+
+    @api.multi
+    def _commercial_sync_to_children(self):
+        return super(ResPartner, self._jxc_system())._commercial_sync_to_children()
 
     # ------------------------------------------------------------------ classification
     @api.model
@@ -113,6 +185,7 @@ class ResPartner(models.Model):
     @api.model
     def action_grade_customers(self):
         """Customer grades A/B/C (RFM) from the last year of sales; one refresh at a time."""
+        check_scan_right(self.env)
         if not try_scan_lock(self.env.cr, CUSTOMER_GRADING_LOCK):
             return False
         today = fields.Date.context_today(self)
@@ -123,6 +196,7 @@ class ResPartner(models.Model):
     @api.model
     def action_rate_suppliers(self):
         """Supplier on-time rate, quality pass rate and lead days from the last year of receipts."""
+        check_scan_right(self.env)
         if not try_scan_lock(self.env.cr, SUPPLIER_RATING_LOCK):
             return False
         self._jxc_rate_suppliers(days_before_today(self, CLASSIFICATION_DAYS))

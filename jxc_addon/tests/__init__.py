@@ -20,3 +20,10 @@ from . import test_settings_access
 from . import test_units
 from . import test_cn_amount
 from . import test_report
+from . import test_document_holes
+from . import test_guard
+from . import test_cost_visibility
+from . import test_customer_history
+from . import test_margin
+from . import test_margin_math
+from . import test_stock_books

@@ -272,12 +272,28 @@ class TestPriceVisibility(PurchaseCase):
         self.assertIn('name="amount_total"', form)
         form = self.env["jxc.purchase.order"].sudo(salesman).fields_view_get(view_type="form")["arch"]
         self.assertNotIn('name="amount_total"', form)
+        # Nor through the calls Odoo 11 does not check against field groups.
+        Order, OrderLine = self.env["jxc.purchase.order"].sudo(salesman), self.env["jxc.purchase.order.line"].sudo(salesman)
+        with self.assertRaises(AccessError):
+            Order.read_group([("id", "=", order.id)], ["amount_total", "partner_id"], ["partner_id"])
+        with self.assertRaises(AccessError):
+            OrderLine.read_group([("order_id", "=", order.id)], ["price_unit"], ["price_unit"])
+        with self.assertRaises(AccessError):
+            OrderLine.search([("price_unit", "=", 7.0)])
+        with self.assertRaises(AccessError):
+            order.line_ids.sudo(salesman).export_data(["product_id", "price_unit"])
+        self.assertEqual(self.env["jxc.purchase.order"].sudo(keeper).read_group(
+            [("id", "=", order.id)], ["amount_total", "partner_id"], ["partner_id"])[0]["amount_total"],
+            order.amount_total)
 
         settings = self.env["res.config.settings"].create({"group_jxc_keeper_sees_prices": False})
         settings.execute()
         self.env["res.users"].invalidate_cache()
         with self.assertRaises(AccessError):
             line.sudo(keeper).read(["unit_cost"])
+        with self.assertRaises(AccessError):
+            self.env["jxc.stock.picking.line"].sudo(keeper).read_group(
+                [("id", "=", line.id)], ["unit_cost", "product_id"], ["product_id"])
         picking_form = self.env["jxc.stock.picking"].sudo(keeper).fields_view_get(view_type="form")["arch"]
         self.assertNotIn('name="unit_cost"', picking_form)
         # Receiving blind still values the stock at the order price.

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
 from .common import StockCase
@@ -185,16 +188,20 @@ class TestCustomerHistory(SaleCase):
     def test_partner_figures(self):
         self.picking("receipt", [(self.shirt, 10, 6.0)])
         before = (self.customer.jxc_sale_count, self.customer.jxc_sale_amount)
-        first = self.order([(self.shirt, 1, 10.0, 0.0)])
-        first.date_order = "2026-10-01"
-        second = self.order([(self.shirt, 2, 10.0, 0.0)])
-        second.date_order = "2026-11-01"
+        today = fields.Date.from_string(fields.Date.context_today(self.customer))
+        # The order date is the quotation's: a confirmed order keeps it (jxc.guarded.mixin).
+        first = self.order([(self.shirt, 1, 10.0, 0.0)], confirm=False)
+        first.date_order = fields.Date.to_string(today - timedelta(days=58))
+        first.button_confirm()
+        second = self.order([(self.shirt, 2, 10.0, 0.0)], confirm=False)
+        second.date_order = fields.Date.to_string(today - timedelta(days=27))
+        second.button_confirm()
         self.order([(self.shirt, 1, 99.0, 0.0)], confirm=False)  # quotations do not count
         self.deliver(second)
         self.customer.invalidate_cache()
         self.assertEqual(self.customer.jxc_sale_count, before[0] + 2)
         self.assertAlmostEqual(self.customer.jxc_sale_amount, before[1] + first.amount_total + second.amount_total)
-        self.assertEqual(self.customer.jxc_last_sale_date, "2026-11-01")
+        self.assertEqual(self.customer.jxc_last_sale_date, second.date_order)
         self.assertGreaterEqual(self.customer.jxc_delivery_count, 1)
         action = self.customer.action_view_jxc_sales()
         self.assertIn(second, self.env["jxc.sale.order"].search(action["domain"]))

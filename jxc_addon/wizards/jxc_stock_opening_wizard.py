@@ -112,7 +112,8 @@ class JxcStockOpeningWizardLine(models.TransientModel):
     _description = "Opening Stock Balance Line"
 
     wizard_id = fields.Many2one("jxc.stock.opening.wizard", required=True, ondelete="cascade")
-    product_id = fields.Many2one("product.product", required=True, domain=[("jxc_track_stock", "=", True)])
+    product_id = fields.Many2one("product.product", required=True,
+                                 domain=[("jxc_track_stock", "=", True), ("active", "=", True)])
     warehouse_id = fields.Many2one("jxc.warehouse")
     quantity = fields.Float(digits=dp.get_precision("Product Unit of Measure"), required=True)
     unit_cost = fields.Float(digits=dp.get_precision("Product Price"), required=True)
