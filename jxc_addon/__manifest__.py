@@ -30,6 +30,7 @@
         "views/jxc_warehouse_views.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
+        "views/jxc_backup_run_views.xml",
         "views/res_config_settings_views.xml",
         "views/jxc_stock_reason_views.xml",
         "views/jxc_stock_picking_views.xml",

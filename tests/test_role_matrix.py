@@ -136,11 +136,11 @@ CREATE = {
     "jxc.reorder.rule": lambda R: {"product_id": R["product2"], "warehouse_id": R["wh"], "min_qty": 1,
                                    "max_qty": 2},
     "jxc.reorder.warning": lambda R: {"kind": "reorder", "product_id": R["product"], "warehouse_id": R["wh"],
-                                      "company_id": 1},
+                                      "company_id": 1},    "jxc.backup.run": lambda R: {"state": "ok", "message": "矩阵"},
 }
 # Models nobody creates directly, the manager included (the system makes their records).
 SYSTEM_MADE = {"jxc.stock.quant", "jxc.stock.ledger", "jxc.stock.check.line", "jxc.supplier.comparison",
-               "jxc.purchase.price.report", "jxc.reorder.warning"}
+               "jxc.purchase.price.report", "jxc.reorder.warning", "jxc.backup.run"}
 # One record of each model for write, unlink and read, with a harmless change for `write`.
 TARGET = {
     "jxc.warehouse": ("wh2", {"note": "矩阵"}),
@@ -163,6 +163,7 @@ TARGET = {
     "jxc.sale.order.line": ("so_quotation.line", {"name": "矩阵"}),
     "jxc.reorder.rule": ("rule", {"lead_days": 9}),
     "jxc.reorder.warning": ("warning", {"user_id": 1}),
+    "jxc.backup.run": (None, None),  # the scheduled backup is off in the demo database: no run
 }
 
 # Fields no direct write may change, whoever has write access to the model: (model, record, values,

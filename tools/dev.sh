@@ -88,6 +88,20 @@ pg_paths() {
     PG_DIR=$(cd "$PG_DIR" && pwd -P)
 }
 
+# The server options of the cluster. "run"/"tool" (make run, bench, backup, pg-start) keep PostgreSQL's durable
+# defaults: fsync, synchronous_commit and full_page_writes on, so an acknowledged posting survives a
+# power cut. "test" (make test, for a cluster it starts itself) turns them off for speed.
+pg_opts() {
+    local mode=${1:-run} sock=${2:-$PG_DIR/run}
+    local opts="-p $PG_PORT -k $sock -c listen_addresses='' -c max_connections=200"
+    [ "$mode" = test ] && opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    echo "$opts"
+}
+# pg_start's mode: "run" (make run) restarts a fast cluster durable before serving; "test" starts a
+# stopped cluster fast; "tool" (everything else) starts a stopped cluster durable and never restarts one
+# (a test run may be using it).
+PG_MODE=tool
+
 pg_start() {
     find_pg
     pg_paths
@@ -102,13 +116,22 @@ pg_start() {
         log "starting PostgreSQL (socket $sock, port $PG_PORT)"
         # Unix socket only: no TCP port to collide with another checkout or server.
         as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$PG_DIR/postgresql.log" -w -t 60 \
-            -o "-p $PG_PORT -k $sock -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null \
+            -o "$(pg_opts "$PG_MODE" "$sock")" start >/dev/null \
             || { tail -20 "$PG_DIR/postgresql.log" >&2; die "PostgreSQL did not start"; }
     fi
     local running_port
     running_port=$(as_pg sed -n 4p "$data/postmaster.pid" 2>/dev/null || true)
     PG_PORT=${running_port:-$PG_PORT}
     PG_SOCK=$sock
+    # A cluster left in fast mode (started by make test) is restarted durable before serving.
+    if [ "$PG_MODE" = run ] && [ "$(psql_pg -tAc 'SHOW fsync')" != on ]; then
+        log "PostgreSQL runs with fsync=off (started by a test run): restarting it durable"
+        as_pg "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+        as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$PG_DIR/postgresql.log" -w -t 60 \
+            -o "$(pg_opts run "$sock")" start >/dev/null \
+            || { tail -20 "$PG_DIR/postgresql.log" >&2; die "PostgreSQL did not start"; }
+        [ "$(psql_pg -tAc 'SHOW fsync')" = on ] || die "PostgreSQL still runs with fsync=off"
+    fi
     # A dedicated non-superuser role: Odoo refuses to run as 'postgres'.
     if ! psql_pg -tAc "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'" | grep -q 1; then
         psql_pg -qc "CREATE ROLE \"$DB_USER\" LOGIN CREATEDB" >/dev/null
@@ -212,7 +235,10 @@ max_cron_threads = 1
 CONF
 }
 
-odoo() { "$PY" -c 'import odoo.cli; odoo.cli.main()' "$@"; }
+# Odoo through a launcher file, not 'python -c': the prefork master starts its long-polling child
+# as 'python <argv[0]> gevent ...', which needs argv[0] to be a script.
+ODOO_SERVER=$ROOT/tools/odoo-server
+odoo() { "$PY" "$ODOO_SERVER" "$@"; }
 
 log_errors() { grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) " "$1" || true; }
 
@@ -251,13 +277,45 @@ create_db() {
 
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# make run serves with prefork workers (JXC_WORKERS, 0 = threaded), one cron worker and the
+# gevent long-polling process on JXC_LONGPOLLING_PORT (HTTP port + 3). With workers the HTTP
+# workers listen on JXC_WORKERS_PORT (HTTP port + 1) and tools/dev_proxy.py on the HTTP port sends
+# /longpolling/ to the long-polling port, the rest to the workers (nginx does this in production).
+# Limits sized for 2 cores and 24 GB: a worker is recycled above 2 GB, killed above 2.5 GB or
+# after 600 s CPU / 1200 s real.
+WORKERS=${JXC_WORKERS:-2}
+LONGPOLLING_PORT=${JXC_LONGPOLLING_PORT:-$((HTTP_PORT + 3))}
+WORKERS_PORT=${JXC_WORKERS_PORT:-$((HTTP_PORT + 1))}
+run_conf() {
+    local odoo_port=$HTTP_PORT
+    [ "$WORKERS" = 0 ] || odoo_port=$WORKERS_PORT
+    # Production (README): JXC_ADMIN_PASSWD (master password), JXC_LIST_DB=False, JXC_PROXY_MODE=True.
+    local admin=${JXC_ADMIN_PASSWD:-admin}
+    admin=${admin//\\/\\\\}; admin=${admin//|/\\|}; admin=${admin//&/\\&}
+    sed -i -e "s/^http_port = .*/http_port = $odoo_port/" \
+        -e "s|^admin_passwd = .*|admin_passwd = $admin|" \
+        -e "s/^list_db = .*/list_db = ${JXC_LIST_DB:-True}/" "$1"
+    echo "proxy_mode = ${JXC_PROXY_MODE:-False}" >> "$1"
+    cat >> "$1" <<CONF
+workers = $WORKERS
+longpolling_port = $LONGPOLLING_PORT
+limit_memory_soft = $((2048 * 1024 * 1024))
+limit_memory_hard = $((2560 * 1024 * 1024))
+limit_time_cpu = 600
+limit_time_real = 1200
+limit_request = 8192
+CONF
+}
+
 cmd_run() {
+    PG_MODE=run
     system_packages $RUN_DEBS
     venv requirements.txt
     web_tools
     pg_start
     local conf=$STATE/odoo.conf
     write_conf "$conf" "$HTTP_PORT"
+    run_conf "$conf"
     db_exists "$DB" || create_db "$conf" "$DB"
     db_health "$DB"
     cat <<MSG
@@ -271,15 +329,22 @@ cmd_run() {
     keeper      Warehouse keeper
     accountant  Accountant
     viewer      User (read only)
+  Workers: $WORKERS (0 = threaded; workers on port $WORKERS_PORT, long-polling on $LONGPOLLING_PORT).
   Ctrl-C stops Odoo; 'make stop' stops PostgreSQL.
 
 MSG
     # The log goes to the terminal and to $STATE/server.log (read it: an ERROR line is a defect).
-    exec "$PY" -c 'import odoo.cli; odoo.cli.main()' -c "$conf" -d "$DB" --db-filter="^$DB\$" \
+    if [ "$WORKERS" != 0 ]; then
+        # Started before exec: its parent becomes the Odoo master, and it exits with it.
+        "$PY" "$ROOT/tools/dev_proxy.py" "$HTTP_HOST" "$HTTP_PORT" "$WORKERS_PORT" "$LONGPOLLING_PORT" &
+    fi
+    exec "$PY" "$ODOO_SERVER" -c "$conf" -d "$DB" --db-filter="^$DB\$" \
         > >(tee "$STATE/server.log") 2>&1
 }
 
 cmd_test() {
+    # A cluster this run starts itself may run without fsync (fast); a running one is used as it is.
+    PG_MODE=test
     system_packages $RUN_DEBS $TEST_DEBS
     venv requirements-test.txt
     web_tools
@@ -347,6 +412,114 @@ cmd_bench() {
     "$PY" "$ROOT/bench/bench_stock.py" --conf "$conf" --db jxc_bench --odoo-db jxc_bench_odoo "$@"
 }
 
+# ---------------------------------------------------------------- Backup and restore
+# One file per backup: <db>-<UTC stamp>.tar holding dump.pgdump (pg_dump -Fc of the cluster's own
+# PostgreSQL), filestore.tar.gz (the database's attachments) and manifest.json.
+BACKUP_DIR=${JXC_BACKUP_DIR:-$STATE/backups}
+BACKUP_KEEP=${JXC_BACKUP_KEEP:-7}
+filestore_dir() { echo "$STATE/odoo-data/filestore/$1"; }
+# The cluster's own client tools: beside its pg_ctl (PG_BIN may hold only a link to pg_ctl).
+pg_client() {
+    local d
+    for d in "$PG_BIN" "$(dirname "$(readlink -f "$PG_BIN/pg_ctl")")"; do
+        if [ -x "$d/$1" ]; then echo "$d/$1"; return 0; fi
+    done
+    die "$1 not found beside the cluster's pg_ctl ($PG_BIN)"
+}
+pg_tool() { local tool; tool=$(pg_client "$1"); shift; "$tool" -h "$PG_SOCK" -p "$PG_PORT" -U "$DB_USER" "$@"; }
+
+cmd_backup() {
+    # Durable if this starts the cluster; never restarts one a test run or server is using.
+    PG_MODE=tool
+    local db=${1:-$DB} dir=$BACKUP_DIR keep=$BACKUP_KEEP
+    [[ "$keep" =~ ^[1-9][0-9]*$ ]] || die "JXC_BACKUP_KEEP must be a whole number of at least 1 (got '$keep')"
+    pg_start
+    db_exists "$db" || die "database $db does not exist: nothing to back up"
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    local stamp out tmp files
+    stamp=$(date -u +%Y%m%d-%H%M%S)
+    while [ -e "$dir/$db-$stamp.tar" ]; do sleep 1; stamp=$(date -u +%Y%m%d-%H%M%S); done
+    out=$dir/$db-$stamp.tar
+    tmp=$(mktemp -d "$dir/.backup-XXXXXX")
+    trap 'rm -rf "$tmp" "$out.partial"' EXIT
+    log "backing up database $db to $out"
+    pg_tool pg_dump -Fc --no-owner -f "$tmp/dump.pgdump" "$db" || die "pg_dump of $db failed"
+    local fs
+    fs=$(filestore_dir "$db")
+    if [ -d "$fs" ]; then
+        tar -czf "$tmp/filestore.tar.gz" -C "$fs" . || die "archiving the filestore $fs failed"
+    else
+        tar -czf "$tmp/filestore.tar.gz" -T /dev/null
+    fi
+    files=$(find "$fs" -type f 2>/dev/null | wc -l)
+    cat > "$tmp/manifest.json" <<JSON
+{"format": "jxc-backup-1", "db_name": "$db", "created_utc": "$stamp",
+ "pg_version": "$("$(pg_client pg_dump)" --version | awk '{print $3}')",
+ "jxc_addon": "$(psql_db "$db" "SELECT latest_version FROM ir_module_module WHERE name = 'jxc_addon'")",
+ "filestore_files": $files}
+JSON
+    tar -cf "$out.partial" -C "$tmp" manifest.json dump.pgdump filestore.tar.gz || die "writing $out failed"
+    mv "$out.partial" "$out"
+    rm -rf "$tmp"
+    trap - EXIT
+    # Keep the newest $keep backups of this database (the names sort by time).
+    ls -1 "$dir/$db"-[0-9]*-[0-9]*.tar 2>/dev/null | sort | head -n -"$keep" | while read -r old; do
+        log "removing old backup $old"
+        rm -f "$old"
+    done
+    log "backup done: $out ($(du -h "$out" | cut -f1))"
+    echo "$out"
+}
+
+# Restore FILE into database TARGET (default: <db>_<stamp> from the file name). An existing
+# database is replaced only with JXC_FORCE=1 (make restore ... FORCE=1), and only once the new
+# copy has been restored completely.
+cmd_restore() {
+    # Durable if this starts the cluster; never restarts one a test run or server is using.
+    PG_MODE=tool
+    local file=${1:-} target=${2:-} force=${JXC_FORCE:-}
+    [ -n "$file" ] || die "usage: make restore FILE=path/to/backup.tar [DB=name] [FORCE=1]"
+    [ -f "$file" ] || die "backup file $file not found"
+    file=$(cd "$(dirname "$file")" && pwd)/$(basename "$file")
+    if [ -z "$target" ]; then
+        target=$(basename "$file" .tar | tr -c 'A-Za-z0-9_\n' '_')
+    fi
+    [[ "$target" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] || die "invalid database name '$target'"
+    pg_start
+    if db_exists "$target" && [ "$force" != 1 ]; then
+        die "database $target already exists: nothing was changed. Restore under another name (DB=other_name) or add FORCE=1 to replace it."
+    fi
+    local tmp work=${target}__restoring
+    tmp=$(mktemp -d "$STATE/.restore-XXXXXX")
+    trap 'rm -rf "$tmp"' EXIT
+    tar -xf "$file" -C "$tmp" dump.pgdump filestore.tar.gz 2>/dev/null \
+        || die "$file is not a jxc backup (expected dump.pgdump and filestore.tar.gz in a tar file)"
+    "$(pg_client pg_restore)" -l "$tmp/dump.pgdump" >/dev/null || die "$file: the database dump is unreadable"
+    log "restoring $file into database $target"
+    ! db_exists "$work" || psql_pg -qc "DROP DATABASE \"$work\" WITH (FORCE)" >/dev/null
+    psql_pg -qc "CREATE DATABASE \"$work\" OWNER \"$DB_USER\" ENCODING 'UTF8' TEMPLATE template0" >/dev/null
+    if ! pg_tool pg_restore --no-owner --exit-on-error -d "$work" "$tmp/dump.pgdump"; then
+        psql_pg -qc "DROP DATABASE IF EXISTS \"$work\"" >/dev/null
+        die "pg_restore into $target failed: nothing was changed"
+    fi
+    local fs_new fs
+    fs=$(filestore_dir "$target")
+    fs_new=$(filestore_dir "$work")
+    rm -rf "$fs_new" && mkdir -p "$fs_new"
+    tar -xzf "$tmp/filestore.tar.gz" -C "$fs_new" || { psql_pg -qc "DROP DATABASE \"$work\"" >/dev/null; rm -rf "$fs_new"; die "extracting the filestore failed: nothing was changed"; }
+    if db_exists "$target"; then
+        log "FORCE=1: replacing the existing database $target"
+        psql_pg -qc "DROP DATABASE \"$target\" WITH (FORCE)" >/dev/null
+    fi
+    psql_pg -qc "ALTER DATABASE \"$work\" RENAME TO \"$target\"" >/dev/null
+    rm -rf "$fs"
+    mv "$fs_new" "$fs"
+    rm -rf "$tmp"
+    trap - EXIT
+    log "restored $file into database $target (filestore $fs)"
+}
+
 case "${1:-}" in
     i18n) cmd_i18n ;;
     bench) shift; cmd_bench "$@" ;;
@@ -354,7 +527,10 @@ case "${1:-}" in
     pg-start) pg_start; echo "PostgreSQL running: socket $PG_SOCK port $PG_PORT" ;;
     pg-stop|stop) pg_stop ;;
     pg-running) pg_running ;;
+    pg-settings) pg_paths; pg_opts "${2:-run}" ;;
     run) cmd_run ;;
     test) shift; cmd_test "$@" ;;
-    *) die "usage: $0 venv|pg-start|stop|run|test" ;;
+    backup) shift; cmd_backup "$@" ;;
+    restore) shift; cmd_restore "$@" ;;
+    *) die "usage: $0 venv|pg-start|stop|run|test|backup [DB]|restore FILE [DB]" ;;
 esac

@@ -25,3 +25,4 @@ from . import res_config_settings
 from . import res_partner
 from . import res_users
 from . import wizard_multi_charts_accounts
+from . import jxc_backup_run

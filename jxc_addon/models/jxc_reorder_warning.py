@@ -12,6 +12,7 @@ WARNING_KINDS = [
     ("slow", "Slow-moving"),
     ("overstock", "Overstock"),
     ("overdue", "Overdue Receivable"),
+    ("backup", "Backup Failed"),
 ]
 WARNING_STATES = [("open", "Open"), ("closed", "Closed")]
 # Keys of the PostgreSQL advisory locks held while a scan runs: one scan of a kind at a time across workers.

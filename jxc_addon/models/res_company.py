@@ -109,8 +109,22 @@ class ResCompany(models.Model):
         help="Gets the to-do of reorder warnings whose rule names no purchaser; "
              "empty: the first Purchaser of the company.")
 
+    # Scheduled backup (jxc.backup.run): a folder on the server, so administrators alone set it.
+    jxc_backup_enabled = fields.Boolean(
+        "Scheduled Backup", default=False,
+        help="Every day, back up the database and its attachments (Odoo's zip format) into the backup folder.")
+    jxc_backup_dir = fields.Char(
+        "Backup Folder", help="Folder on the server where the scheduled backups are written.")
+    jxc_backup_keep_days = fields.Integer(
+        "Days to Keep Backups", default=7,
+        help="Scheduled backups older than this many days are deleted from the backup folder.")
+
     @api.multi
     def write(self, vals):
+        changed = [name for name in vals if name.startswith("jxc_backup_")
+                   and any((company[name] or False) != (vals[name] or False) for company in self)]
+        if changed and not self.env.user._is_superuser() and not self.env.user.has_group("base.group_system"):
+            raise AccessError(_("Only administrators can change the scheduled backup."))
         # 进销存 Managers keep the 进销存 settings of their companies (Settings) without being Odoo
         # administrators: their access row lets them write res.company, and this keeps them to those fields.
         user = self.env.user

@@ -25,6 +25,9 @@ class ResConfigSettings(models.TransientModel):
     jxc_slow_days = fields.Integer(related="company_id.jxc_slow_days")
     jxc_replenish_document = fields.Selection(related="company_id.jxc_replenish_document")
     jxc_replenishment_user_id = fields.Many2one(related="company_id.jxc_replenishment_user_id")
+    jxc_backup_enabled = fields.Boolean(related="company_id.jxc_backup_enabled")
+    jxc_backup_dir = fields.Char(related="company_id.jxc_backup_dir")
+    jxc_backup_keep_days = fields.Integer(related="company_id.jxc_backup_keep_days")
     group_jxc_keeper_sees_prices = fields.Boolean(
         "Warehouse keepers see purchase prices and costs",
         implied_group="jxc_addon.group_jxc_price", group="jxc_addon.group_jxc_keeper")
@@ -111,5 +114,7 @@ class ResConfigSettings(models.TransientModel):
     @api.model
     def _jxc_company_fields(self):
         """The settings kept on the company (related fields company_id.jxc_*)."""
+        # The scheduled backup (a folder on the server) is for administrators alone.
         return [name for name, field in self._fields.items()
-                if name.startswith("jxc_") and field.related and field.related[0] == "company_id"]
+                if name.startswith("jxc_") and not name.startswith("jxc_backup_")
+                and field.related and field.related[0] == "company_id"]

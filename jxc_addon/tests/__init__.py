@@ -27,3 +27,4 @@ from . import test_customer_history
 from . import test_margin
 from . import test_margin_math
 from . import test_stock_books
+from . import test_backup_run
