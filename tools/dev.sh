@@ -524,7 +524,7 @@ case "${1:-}" in
     i18n) cmd_i18n ;;
     bench) shift; cmd_bench "$@" ;;
     venv) venv "${2:-requirements.txt}" ;;
-    pg-start) pg_start; echo "PostgreSQL running: socket $PG_SOCK port $PG_PORT" ;;
+    pg-start) PG_MODE=run; pg_start; echo "PostgreSQL running: socket $PG_SOCK port $PG_PORT" ;;
     pg-stop|stop) pg_stop ;;
     pg-running) pg_running ;;
     pg-settings) pg_paths; pg_opts "${2:-run}" ;;
