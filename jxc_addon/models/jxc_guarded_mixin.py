@@ -189,21 +189,16 @@ class JxcGuardedMixin(models.AbstractModel):
             return
         self._jxc_refuse_system_only()
         keys = set(vals)
-        control = keys.intersection(self._jxc_control_fields)
-        if control:
-            for record in self:
-                fname = self._jxc_changes(record, vals, sorted(control))
+        for fields_, message in (
+                (self._jxc_control_fields, _("“%(field)s” of %(document)s changes only through its buttons: "
+                                            "it cannot be written directly.")),
+                (self._jxc_computed_fields(), _("“%(field)s” of %(document)s is computed by the system: "
+                                                "it cannot be written."))):
+            guarded = sorted(keys.intersection(fields_))
+            for record in (self if guarded else ()):
+                fname = self._jxc_changes(record, vals, guarded)
                 if fname:
-                    raise AccessError(_("“%(field)s” of %(document)s changes only through its buttons: it cannot "
-                                        "be written directly.") % {
-                        "field": self._jxc_label(fname), "document": record.sudo().display_name})
-        computed = keys.intersection(self._jxc_computed_fields())
-        if computed:
-            for record in self:
-                fname = self._jxc_changes(record, vals, sorted(computed))
-                if fname:
-                    raise AccessError(_("“%(field)s” of %(document)s is computed by the system: it cannot be "
-                                        "written.") % {
+                    raise AccessError(message % {
                         "field": self._jxc_label(fname), "document": record.sudo().display_name})
         for fname in sorted(keys.intersection(self._jxc_group_fields)):
             groups = self._jxc_group_fields[fname]
