@@ -1,5 +1,8 @@
 """The one place where stock quantities, values and ledger rows change."""
 
+import logging
+
+from psycopg2 import OperationalError, errorcodes, sql
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
@@ -15,6 +18,56 @@ from ..lib.formatting import format_qty
 #              the incoming side of a transfer, reversals)
 COST_AVERAGE = "average"
 COST_VALUE = "value"
+
+_logger = logging.getLogger(__name__)
+
+# A row another request holds (NOWAIT) or changed since this request's snapshot: the request is
+# replayed by Odoo (odoo.service.model.check), and the replay takes these locks first.
+LOCK_CONFLICTS = (errorcodes.LOCK_NOT_AVAILABLE, errorcodes.SERIALIZATION_FAILURE)
+# How long a replay waits for the rows it takes first before giving up (and being replayed again).
+REPLAY_LOCK_TIMEOUT = "20s"
+
+
+def lock_first_on_replay(cr, table, ids):
+    """Have the next transaction of `cr` start by taking the row locks a request could not get.
+
+    Under REPEATABLE READ a request whose rows (hot quants, a document validated twice, the journal's
+    numbering) are changed by a concurrent request fails however long it waits: its snapshot is older
+    than the change. Odoo replays it with the same cursor (web client requests), rolling back first;
+    the rollback handler registered here makes the replay's first statements, before any snapshot:
+    READ COMMITTED for that one transaction, then the row locks, in one global order (so replays
+    cannot deadlock each other). The replay then reads the rows as their holders committed them and
+    cannot lose them to a third request. Every later lock is still taken NOWAIT, in the same order.
+    The next transaction of the connection is REPEATABLE READ again (psycopg2 begins each one so).
+    """
+    wanted = cr.__dict__.setdefault("_jxc_lock_first", {})
+    wanted.setdefault(table, set()).update(ids)
+    _arm_replay(cr)
+
+
+def _arm_replay(cr):
+    if not cr.__dict__.get("_jxc_replay_armed"):
+        cr.__dict__["_jxc_replay_armed"] = True
+        cr.after("rollback", lambda: _replay_with_locks_first(cr))
+
+
+def _replay_with_locks_first(cr):
+    cr.__dict__["_jxc_replay_armed"] = False
+    wanted = cr.__dict__.get("_jxc_lock_first", {})
+    try:
+        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        cr.execute("SET LOCAL lock_timeout = %s", (REPLAY_LOCK_TIMEOUT,))
+        for table in sorted(wanted):
+            cr.execute(sql.SQL("SELECT id FROM {} WHERE id = ANY(%s) ORDER BY id FOR UPDATE").format(
+                sql.Identifier(table)), (sorted(wanted[table]),))
+        cr.execute("SET LOCAL lock_timeout = 0")
+    except OperationalError as error:
+        if error.pgcode not in LOCK_CONFLICTS:
+            raise
+        # Still held after the timeout: Odoo replays once more, and that replay locks first again.
+        _logger.info("replay could not take its locks first (%s); replaying again", error.pgcode)
+        _arm_replay(cr)
+        raise
 
 
 class JxcStockPosting(models.AbstractModel):
@@ -35,11 +88,11 @@ class JxcStockPosting(models.AbstractModel):
             value_of (index of an earlier movement whose value, negated, this one takes:
                       the incoming side of a transfer),
             line_id, partner_id, kind ("move" | "reversal"), reversed_id.
-        Quants are created if missing and locked (SELECT ... FOR UPDATE) before anything is
-        read, so concurrent postings on the same products wait for each other; under Odoo's
-        REPEATABLE READ the later one then fails with a serialization error and Odoo replays
-        the request, which sees the new stock. Nothing is written before every movement passed
-        the stock check, so a refused document leaves no trace.
+        Quants are created if missing and locked (FOR UPDATE NOWAIT, `_lock_rows`) before anything
+        is read: a posting on products another request is posting fails at once and Odoo replays
+        it; the replay takes the quant locks first, waits its turn and sees the new stock. Nothing
+        is written before every movement passed the stock check, so a refused document leaves no
+        trace.
 
         Returns the list of ledger row dicts (with "id"), including revaluation rows for stock
         that came back from negative, and the entry (an empty account.move when there is none:
@@ -124,37 +177,76 @@ class JxcStockPosting(models.AbstractModel):
         return rows, move
 
     @api.model
+    def _lock_rows(self, table, ids, columns=("id",)):
+        """Lock rows of `table` (one of this module's or Odoo's, named in code) in id order, NOWAIT,
+        and return their `columns` as dicts. A row held by another request, or changed since this
+        request's snapshot, fails at once instead of after a wait that could only end in a
+        serialization error; Odoo replays the request, which then takes these locks first
+        (`lock_first_on_replay`)."""
+        if not ids:
+            return []
+        cr = self.env.cr
+        query = sql.SQL("SELECT {} FROM {} WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT").format(
+            sql.SQL(", ").join(sql.Identifier(column) for column in columns), sql.Identifier(table))
+        try:
+            cr.execute(query, (sorted(ids),))
+        except OperationalError as error:
+            if error.pgcode in LOCK_CONFLICTS:
+                lock_first_on_replay(cr, table, ids)
+            raise
+        return cr.dictfetchall()
+
+    @api.model
     def _lock_quants(self, products, warehouse_ids, company, per_warehouse):
         """Create missing quants, then lock every quant of the cost pools involved, in id order."""
         cr = self.env.cr
-        cr.execute("""
-            INSERT INTO jxc_stock_quant (product_id, product_tmpl_id, categ_id, warehouse_id, company_id,
-                                         quantity, reserved_quantity, value, unit_cost,
-                                         create_uid, create_date, write_uid, write_date)
-            SELECT p.id, t.id, t.categ_id, w.id, %(company)s, 0, 0, 0, 0,
-                   %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
-              FROM unnest(%(products)s::int[]) AS pid(id)
-              JOIN product_product p ON p.id = pid.id
-              JOIN product_template t ON t.id = p.product_tmpl_id
-             CROSS JOIN unnest(%(warehouses)s::int[]) AS w(id)
-            ON CONFLICT (product_id, warehouse_id) DO NOTHING
-        """, {"company": company.id, "uid": self.env.uid,
-              "warehouses": list(warehouse_ids), "products": products.ids})
+        # Existing quants are found without writing: an INSERT ... ON CONFLICT on a hot quant
+        # conflicts with concurrent postings like a lock would.
         if per_warehouse:
             cr.execute("""
-                SELECT id, product_id, warehouse_id, quantity, reserved_quantity, value, unit_cost
-                  FROM jxc_stock_quant
-                 WHERE product_id IN %s AND warehouse_id IN %s
-                 ORDER BY id FOR UPDATE
-            """, (tuple(products.ids), tuple(warehouse_ids)))
+                SELECT id, product_id, warehouse_id FROM jxc_stock_quant
+                 WHERE product_id = ANY(%s) AND warehouse_id = ANY(%s)
+            """, (products.ids, list(warehouse_ids)))
         else:
             cr.execute("""
-                SELECT id, product_id, warehouse_id, quantity, reserved_quantity, value, unit_cost
-                  FROM jxc_stock_quant
-                 WHERE product_id IN %s AND company_id = %s
-                 ORDER BY id FOR UPDATE
-            """, (tuple(products.ids), company.id))
-        return {(r["product_id"], r["warehouse_id"]): dict(r) for r in cr.dictfetchall()}
+                SELECT id, product_id, warehouse_id FROM jxc_stock_quant
+                 WHERE product_id = ANY(%s) AND company_id = %s
+            """, (products.ids, company.id))
+        found = cr.fetchall()
+        have = {(product_id, warehouse_id) for _id, product_id, warehouse_id in found}
+        missing = [(product.id, warehouse_id) for product in products for warehouse_id in warehouse_ids
+                   if (product.id, warehouse_id) not in have]
+        ids = {quant_id for quant_id, _product_id, _warehouse_id in found}
+        if missing:
+            try:
+                cr.execute("""
+                    INSERT INTO jxc_stock_quant (product_id, product_tmpl_id, categ_id, warehouse_id, company_id,
+                                                 quantity, reserved_quantity, value, unit_cost,
+                                                 create_uid, create_date, write_uid, write_date)
+                    SELECT p.id, t.id, t.categ_id, m.warehouse_id, %(company)s, 0, 0, 0, 0,
+                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                      FROM unnest(%(products)s::int[], %(warehouses)s::int[]) AS m(product_id, warehouse_id)
+                      JOIN product_product p ON p.id = m.product_id
+                      JOIN product_template t ON t.id = p.product_tmpl_id
+                    ON CONFLICT (product_id, warehouse_id) DO NOTHING
+                    RETURNING id
+                """, {"company": company.id, "uid": self.env.uid,
+                      "products": [key[0] for key in missing], "warehouses": [key[1] for key in missing]})
+            except OperationalError as error:
+                if error.pgcode in LOCK_CONFLICTS:
+                    # Created by a concurrent request: the replay (READ COMMITTED) finds it.
+                    lock_first_on_replay(cr, "jxc_stock_quant", ids)
+                raise
+            ids.update(quant_id for quant_id, in cr.fetchall())
+            if len(ids) < len(found) + len(missing):
+                # Another request created some of them a moment ago (and committed): read them again.
+                cr.execute("""
+                    SELECT id FROM jxc_stock_quant WHERE product_id = ANY(%s) AND warehouse_id = ANY(%s)
+                """, ([key[0] for key in missing], [key[1] for key in missing]))
+                ids.update(quant_id for quant_id, in cr.fetchall())
+        rows = self._lock_rows("jxc_stock_quant", ids, (
+            "id", "product_id", "warehouse_id", "quantity", "reserved_quantity", "value", "unit_cost"))
+        return {(r["product_id"], r["warehouse_id"]): r for r in rows}
 
     @api.model
     def _cost_pools(self, quants, per_warehouse):

@@ -35,25 +35,29 @@ class ConcurrencyCase(unittest.TestCase):
             load_chart(env, company, env.ref("l10n_cn_small_business.l10n_chart_china_small_business"))
             cls.company_id = company.id
 
-    def request(self, work, before_post=None):
-        """Run work(env) in its own transaction, replayed like Odoo replays a request.
-        Returns ("ok", result) or ("error", UserError)."""
+    def request(self, work, before_post=None, failures=None):
+        """Run work(env) in its own transaction, replayed like Odoo replays a web client request
+        (odoo.http checked_call under odoo.service.model.check): the same cursor, rolled back
+        before each replay. Returns ("ok", result) or ("error", UserError); `failures`, if given,
+        gets the pgcode of each failed attempt."""
         # Odoo replays up to 5 times; the stress test hammers two cores far harder than real users,
         # so it allows more replays (a failure here is contention, not a wrong result).
-        for attempt in range(25):
-            with api.Environment.manage(), self.registry.cursor() as cr:
+        with api.Environment.manage(), self.registry.cursor() as cr:
+            for attempt in range(25):
+                cr.rollback()
                 env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US", "tracking_disable": True})
                 try:
                     result = work(env, before_post if attempt == 0 else None)
                     cr.commit()
                     return "ok", result
                 except UserError as error:
-                    cr.rollback()
+                    cr.rollback()  # the web client's request does not commit a refused call
                     return "error", error
                 except OperationalError as error:
-                    cr.rollback()
                     if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
                         raise
+                    if failures is not None:
+                        failures.append(error.pgcode)
                     time.sleep(random.uniform(0.0, min(1.0, 0.05 * 2 ** attempt)))
         raise AssertionError("request still failing after 25 tries")
 
@@ -77,11 +81,13 @@ class ConcurrencyCase(unittest.TestCase):
         return results
 
     def setup_stock(self, products=1, warehouses=1, qty=0.0, cost=10.0):
+        call = uuid.uuid4().hex[:4].upper()  # several set-ups in one class
+
         def work(env, _hook):
             whs = env["jxc.warehouse"]
             for i in range(warehouses):
-                whs |= env["jxc.warehouse"].create({"name": "Race %s %d" % (self.tag, i),
-                                                    "code": "R%s%d" % (self.tag, i),
+                whs |= env["jxc.warehouse"].create({"name": "Race %s%s %d" % (self.tag, call, i),
+                                                    "code": "R%s%s%d" % (self.tag, call, i),
                                                     "company_id": self.company_id})
             prods = env["product.product"]
             for i in range(products):
@@ -147,6 +153,78 @@ class TestLastUnitsRace(ConcurrencyCase):
                        "WHERE l.product_id = %s AND p.picking_type = 'delivery'", (product_id,))
             self.assertEqual(cr.fetchone()[0], 1, "the refused request left no document")
         self.assertEqual(self.integrity_issues(), [])
+
+
+class TestReplayTakesLocksFirst(ConcurrencyCase):
+
+    def test_replay_waits_for_the_holder_instead_of_failing_again(self):
+        """A keeper posts while another request holds the product: his request fails at once
+        (NOWAIT), and its one replay waits for the holder's commit and posts on the stock it left,
+        where a replay under the request's old snapshot would fail again for as long as the holder
+        keeps the lock."""
+        (warehouse_id,), (product_id,) = self.setup_stock(qty=10)
+        posted, release = threading.Event(), threading.Event()
+        failures = []
+
+        def holder():
+            def hold(env, _hook):
+                picking = self.new_picking(env, "delivery", warehouse_id, product_id, 2)
+                picking.button_done()
+                posted.set()
+                release.wait(30)  # the quants stay locked until this transaction commits
+                return picking.id
+            return self.request(hold)
+
+        def second():
+            posted.wait(30)
+            return self.request(lambda env, _hook: self.new_picking(
+                env, "delivery", warehouse_id, product_id, 3).button_done(), failures=failures)
+
+        def referee():
+            posted.wait(30)
+            deadline = time.time() + 30
+            while not failures and time.time() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.5)  # the replay (if it waits) is now waiting for the lock
+            release.set()
+
+        results = self.in_threads([holder, second, referee])
+        self.assertEqual([r[0] for r in results[:2]], ["ok", "ok"], results)
+        self.assertEqual(failures, ["55P03"], "one immediate failure, then a replay that waited its turn")
+        (row,) = self.stock_rows([product_id])
+        self.assertEqual(row[2:], (5.0, 50.0, 5.0, 50.0), "10 - 2 - 3 left, at 10.00")
+        self.assertEqual(self.integrity_issues(), [])
+
+    def test_document_validated_twice_at_once_posts_once(self):
+        """Two keepers press 审核 on the same receipt at the same moment: one posts, the other is
+        told it is no longer a draft, without a traceback and without a second posting."""
+        (warehouse_id,), (product_id,) = self.setup_stock()
+        _status, picking_id = self.request(lambda env, _hook: self.new_picking(
+            env, "receipt", warehouse_id, product_id, 4, cost=12.5).id)
+        barrier = threading.Barrier(2, timeout=30)
+
+        def validate(env, before_post):
+            picking = env["jxc.stock.picking"].browse(picking_id)
+            picking.read(["state"])
+            if before_post:
+                before_post()
+            return picking.button_done()
+
+        results = self.in_threads([lambda: self.request(validate, barrier.wait)] * 2)
+        self.assertEqual(sorted(status for status, _ in results), ["error", "ok"], results)
+        error = [r for s, r in results if s == "error"][0]
+        self.assertIn("is no longer Draft", error.name)
+        (row,) = self.stock_rows([product_id])
+        self.assertEqual(row[2:], (4.0, 50.0, 4.0, 50.0), "posted once")
+        self.assertEqual(self.integrity_issues(), [])
+
+    @staticmethod
+    def new_picking(env, picking_type, warehouse_id, product_id, qty, cost=0.0):
+        product = env["product.product"].browse(product_id)
+        return env["jxc.stock.picking"].create({
+            "picking_type": picking_type, "warehouse_id": warehouse_id,
+            "line_ids": [(0, 0, {"product_id": product_id, "uom_id": product.uom_id.id, "quantity": qty,
+                                 "unit_cost": cost})]})
 
 
 class TestStress(ConcurrencyCase):
