@@ -410,6 +410,17 @@ cmd_bench() {
     # Databases made before the sales flow was measured lack sale_stock.
     odoo -c "$conf" -d jxc_bench_odoo -i sale_management,sale_stock --without-demo=all --stop-after-init --log-level=warn
     "$PY" "$ROOT/bench/bench_stock.py" --conf "$conf" --db jxc_bench --odoo-db jxc_bench_odoo "$@"
+    # Every other bench in bench/ (reports, analysis...) on the same database, then the load bench:
+    # 8 clients against Odoo with 4 workers for 2 minutes (JXC_BENCH_LOAD_SECONDS; 0 skips it).
+    local script
+    for script in "$ROOT"/bench/bench_*.py; do
+        case "$(basename "$script")" in bench_stock.py|bench_load.py) continue ;; esac
+        "$PY" "$script" --conf "$conf" --db jxc_bench
+    done
+    if [ "${JXC_BENCH_LOAD_SECONDS:-120}" != 0 ]; then
+        JXC_STATE_DIR=$STATE "$PY" "$ROOT/bench/bench_load.py" --conf "$conf" --db jxc_bench \
+            --seconds "${JXC_BENCH_LOAD_SECONDS:-120}"
+    fi
 }
 
 # ---------------------------------------------------------------- Backup and restore

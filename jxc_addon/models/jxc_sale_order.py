@@ -143,6 +143,7 @@ class JxcSaleOrder(models.Model):
         return self._confirm(partial=True)
 
     def _confirm(self, partial):
+        self.env["jxc.stock.posting"]._take_replay_locks_first()
         # Reservations are written in SQL: check the caller may change the orders first.
         self.check_access_rights("write")
         self.check_access_rule("write")
@@ -169,6 +170,7 @@ class JxcSaleOrder(models.Model):
     @api.multi
     def button_cancel(self):
         # Reservations are released in SQL and the drafts cancelled under sudo: check the caller.
+        self.env["jxc.stock.posting"]._take_replay_locks_first()
         self.check_access_rights("write")
         self.check_access_rule("write")
         for order in self:

@@ -182,6 +182,7 @@ class JxcStockPicking(models.Model):
     @api.multi
     def button_done(self):
         """审核: post the document to stock, the ledger and the books."""
+        self.env["jxc.stock.posting"]._take_replay_locks_first()
         # The posting service writes with SQL: check the user's rights before it runs.
         self._check_posting_access()
         for picking in self:
@@ -206,6 +207,7 @@ class JxcStockPicking(models.Model):
     @api.multi
     def button_cancel(self):
         """反审核: a done document gets reversal ledger rows and a reversal entry; nothing is deleted."""
+        self.env["jxc.stock.posting"]._take_replay_locks_first()
         self._check_posting_access()
         for picking in self:
             if picking.state == "cancel":

@@ -1,8 +1,11 @@
 """The one place where stock quantities, values and ledger rows change."""
 
 import logging
+import threading
+import time
 
 from psycopg2 import OperationalError, errorcodes, sql
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
@@ -26,23 +29,41 @@ _logger = logging.getLogger(__name__)
 LOCK_CONFLICTS = (errorcodes.LOCK_NOT_AVAILABLE, errorcodes.SERIALIZATION_FAILURE)
 # How long a replay waits for the rows it takes first before giving up (and being replayed again).
 REPLAY_LOCK_TIMEOUT = "20s"
+# The locks a failed attempt wanted, for its replay in the same thread (one request at a time).
+_pending = threading.local()
 
 
 def lock_first_on_replay(cr, table, ids):
-    """Have the next transaction of `cr` start by taking the row locks a request could not get.
+    """Have the replay of this request start by taking the row locks it could not get.
 
-    Under REPEATABLE READ a request whose rows (hot quants, a document validated twice, the journal's
-    numbering) are changed by a concurrent request fails however long it waits: its snapshot is older
-    than the change. Odoo replays it with the same cursor (web client requests), rolling back first;
-    the rollback handler registered here makes the replay's first statements, before any snapshot:
-    READ COMMITTED for that one transaction, then the row locks, in one global order (so replays
-    cannot deadlock each other). The replay then reads the rows as their holders committed them and
-    cannot lose them to a third request. Every later lock is still taken NOWAIT, in the same order.
-    The next transaction of the connection is REPEATABLE READ again (psycopg2 begins each one so).
+    Under REPEATABLE READ a request whose rows (hot quants, a document validated twice) are changed
+    by a concurrent request fails however long it waits: its snapshot is older than the change.
+    Odoo replays it. The replay's first statements, before any snapshot, are then: READ COMMITTED
+    for that one transaction, and these row locks, in one global order (so replays cannot deadlock
+    each other). It reads the rows as their holders committed them and cannot lose them to a third
+    request; every later lock is still taken NOWAIT. The connection's next transaction is REPEATABLE
+    READ again (psycopg2 begins each one so).
+
+    Web client requests are replayed on the same cursor, rolled back first: a rollback handler
+    starts the replay. XML-RPC opens a new cursor per attempt: the stock entry points call
+    `take_replay_locks_first` before their first statement (same thread, same database, within a
+    minute).
     """
     wanted = cr.__dict__.setdefault("_jxc_lock_first", {})
     wanted.setdefault(table, set()).update(ids)
+    _pending.replay = {"db": cr.dbname, "at": time.monotonic(), "tables": wanted}
     _arm_replay(cr)
+
+
+def take_replay_locks_first(cr):
+    """At the entry of a stock request: begin with the locks its previous attempt could not get,
+    if it was replayed on a new cursor on which nothing has run yet."""
+    replay, _pending.replay = getattr(_pending, "replay", None), None
+    if not replay or replay["db"] != cr.dbname or time.monotonic() - replay["at"] > 60:
+        return
+    if cr._cnx.get_transaction_status() != TRANSACTION_STATUS_IDLE:
+        return  # a statement ran already: the snapshot is taken, the NOWAIT locks decide
+    _begin_with_locks(cr, replay["tables"])
 
 
 def _arm_replay(cr):
@@ -53,20 +74,25 @@ def _arm_replay(cr):
 
 def _replay_with_locks_first(cr):
     cr.__dict__["_jxc_replay_armed"] = False
-    wanted = cr.__dict__.get("_jxc_lock_first", {})
+    _pending.replay = None
+    _begin_with_locks(cr, cr.__dict__.get("_jxc_lock_first", {}))
+
+
+def _begin_with_locks(cr, wanted):
     try:
         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         cr.execute("SET LOCAL lock_timeout = %s", (REPLAY_LOCK_TIMEOUT,))
         for table in sorted(wanted):
             cr.execute(sql.SQL("SELECT id FROM {} WHERE id = ANY(%s) ORDER BY id FOR UPDATE").format(
-                sql.Identifier(table)), (sorted(wanted[table]),))
+                sql.Identifier(table)), (sorted(wanted[table]),), log_exceptions=False)
         cr.execute("SET LOCAL lock_timeout = 0")
     except OperationalError as error:
         if error.pgcode not in LOCK_CONFLICTS:
             raise
         # Still held after the timeout: Odoo replays once more, and that replay locks first again.
         _logger.info("replay could not take its locks first (%s); replaying again", error.pgcode)
-        _arm_replay(cr)
+        for table, ids in wanted.items():
+            lock_first_on_replay(cr, table, ids)
         raise
 
 
@@ -177,6 +203,11 @@ class JxcStockPosting(models.AbstractModel):
         return rows, move
 
     @api.model
+    def _take_replay_locks_first(self):
+        """First call of a stock request's entry point (see `take_replay_locks_first`)."""
+        take_replay_locks_first(self.env.cr)
+
+    @api.model
     def _lock_rows(self, table, ids, columns=("id",)):
         """Lock rows of `table` (one of this module's or Odoo's, named in code) in id order, NOWAIT,
         and return their `columns` as dicts. A row held by another request, or changed since this
@@ -189,7 +220,8 @@ class JxcStockPosting(models.AbstractModel):
         query = sql.SQL("SELECT {} FROM {} WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT").format(
             sql.SQL(", ").join(sql.Identifier(column) for column in columns), sql.Identifier(table))
         try:
-            cr.execute(query, (sorted(ids),))
+            # An expected conflict, not a bad query: Odoo would log it as an ERROR.
+            cr.execute(query, (sorted(ids),), log_exceptions=False)
         except OperationalError as error:
             if error.pgcode in LOCK_CONFLICTS:
                 lock_first_on_replay(cr, table, ids)
@@ -231,7 +263,8 @@ class JxcStockPosting(models.AbstractModel):
                     ON CONFLICT (product_id, warehouse_id) DO NOTHING
                     RETURNING id
                 """, {"company": company.id, "uid": self.env.uid,
-                      "products": [key[0] for key in missing], "warehouses": [key[1] for key in missing]})
+                      "products": [key[0] for key in missing], "warehouses": [key[1] for key in missing]},
+                    log_exceptions=False)
             except OperationalError as error:
                 if error.pgcode in LOCK_CONFLICTS:
                     # Created by a concurrent request: the replay (READ COMMITTED) finds it.

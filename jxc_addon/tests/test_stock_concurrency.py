@@ -35,30 +35,40 @@ class ConcurrencyCase(unittest.TestCase):
             load_chart(env, company, env.ref("l10n_cn_small_business.l10n_chart_china_small_business"))
             cls.company_id = company.id
 
-    def request(self, work, before_post=None, failures=None):
-        """Run work(env) in its own transaction, replayed like Odoo replays a web client request
-        (odoo.http checked_call under odoo.service.model.check): the same cursor, rolled back
-        before each replay. Returns ("ok", result) or ("error", UserError); `failures`, if given,
-        gets the pgcode of each failed attempt."""
+    def request(self, work, before_post=None, failures=None, new_cursor=False):
+        """Run work(env) in its own transaction, replayed like Odoo replays a request on a
+        concurrency error: a web client request on the same cursor, rolled back before each replay
+        (odoo.http checked_call under odoo.service.model.check); with `new_cursor`, an XML-RPC call,
+        on a new cursor each time (odoo.service.model.execute). Returns ("ok", result) or
+        ("error", UserError); `failures`, if given, gets the pgcode of each failed attempt."""
         # Odoo replays up to 5 times; the stress test hammers two cores far harder than real users,
         # so it allows more replays (a failure here is contention, not a wrong result).
-        with api.Environment.manage(), self.registry.cursor() as cr:
-            for attempt in range(25):
-                cr.rollback()
-                env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US", "tracking_disable": True})
-                try:
-                    result = work(env, before_post if attempt == 0 else None)
-                    cr.commit()
-                    return "ok", result
-                except UserError as error:
-                    cr.rollback()  # the web client's request does not commit a refused call
-                    return "error", error
-                except OperationalError as error:
-                    if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                        raise
-                    if failures is not None:
-                        failures.append(error.pgcode)
+        with api.Environment.manage():
+            shared = None if new_cursor else self.registry.cursor()
+            try:
+                for attempt in range(25):
+                    cr = self.registry.cursor() if new_cursor else shared
+                    cr.rollback()
+                    env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US", "tracking_disable": True})
+                    try:
+                        result = work(env, before_post if attempt == 0 else None)
+                        cr.commit()
+                        return "ok", result
+                    except UserError as error:
+                        cr.rollback()  # a refused call commits nothing
+                        return "error", error
+                    except OperationalError as error:
+                        if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                            raise
+                        if failures is not None:
+                            failures.append(error.pgcode)
+                    finally:
+                        if new_cursor:
+                            cr.close()
                     time.sleep(random.uniform(0.0, min(1.0, 0.05 * 2 ** attempt)))
+            finally:
+                if shared is not None:
+                    shared.close()
         raise AssertionError("request still failing after 25 tries")
 
     def in_threads(self, jobs):
@@ -162,6 +172,13 @@ class TestReplayTakesLocksFirst(ConcurrencyCase):
         (NOWAIT), and its one replay waits for the holder's commit and posts on the stock it left,
         where a replay under the request's old snapshot would fail again for as long as the holder
         keeps the lock."""
+        self.replay_waits(new_cursor=False)
+
+    def test_xmlrpc_replay_on_a_new_cursor_waits_too(self):
+        """The same over XML-RPC, whose replays run on a new cursor."""
+        self.replay_waits(new_cursor=True)
+
+    def replay_waits(self, new_cursor):
         (warehouse_id,), (product_id,) = self.setup_stock(qty=10)
         posted, release = threading.Event(), threading.Event()
         failures = []
@@ -175,10 +192,14 @@ class TestReplayTakesLocksFirst(ConcurrencyCase):
                 return picking.id
             return self.request(hold)
 
+        # The keeper's delivery is saved first; pressing 审核 is a request of its own.
+        _status, picking_id = self.request(lambda env, _hook: self.new_picking(
+            env, "delivery", warehouse_id, product_id, 3).id)
+
         def second():
             posted.wait(30)
-            return self.request(lambda env, _hook: self.new_picking(
-                env, "delivery", warehouse_id, product_id, 3).button_done(), failures=failures)
+            return self.request(lambda env, _hook: env["jxc.stock.picking"].browse(picking_id).button_done(),
+                                failures=failures, new_cursor=new_cursor)
 
         def referee():
             posted.wait(30)
