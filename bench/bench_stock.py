@@ -3,6 +3,14 @@
 Run through `make bench` (creates the databases on first use). Prints:
   - ms and SQL queries per validated 5-line receipt and delivery, ours and Odoo's
     (stock + stock_account, average cost, real-time valuation);
+  - the 5-line order flows with 13% VAT, step by step, ours and Odoo's (sale_stock, purchase):
+    sales (confirm, deliver, invoice, post the invoice) and purchase (confirm, receive, bill,
+    validate the bill);
+  - Odoo 11's floor for a 5-line invoice and bill (one create with every value, then validate), and
+    the queries of our invoice and bill by where they come from (JXC_BENCH_PROFILE=1: the functions);
+  - 月结: a month of 500 delivered orders of 20 customers invoiced by the consolidated invoicing wizard
+    (20 validated invoices), against invoices made order by order and Odoo's own Create Invoices on
+    many orders, and the whole sales flow per order with either;
   - one 5,000-line receipt validated by jxc_addon;
   - the integrity check over 1,000,000 ledger rows;
   - the hourly reorder scan over 50,000 reorder rules (5,000 products × 10 warehouses), first run
@@ -10,14 +18,20 @@ Run through `make bench` (creates the databases on first use). Prints:
 Everything runs in transactions that are rolled back: the databases stay as they were.
 """
 import argparse
+import collections
 import contextlib
 import cProfile
+import datetime
+import linecache
 import os
 import pstats
+import sys
 import time
 
+from psycopg2 import sql
+
 import odoo
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, fields
 
 
 @contextlib.contextmanager
@@ -46,6 +60,69 @@ def profiled():
         for seconds, query in sorted(timings, reverse=True)[:12]:
             print("%8.3f s  %s" % (seconds, query))
         pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+
+
+ODOO_DIR = os.path.dirname(odoo.__file__) + os.sep
+ADDONS_DIR = os.path.join(ODOO_DIR, "addons") + os.sep
+# Frames that only pass a call on: the field-access and guard mixins, mail's create/write wrappers.
+PASS_THROUGH_FILES = ("jxc_field_access_mixin.py", "jxc_guarded_mixin.py")
+PASS_THROUGH_MAIL = ("mail/models/mail_thread.py", "mail/models/mail_activity.py")
+
+
+def query_origin(frame):
+    """(origin, function) of a query: the innermost frame of jxc_addon or of an Odoo addon that does
+    the work. Frames that only hand the call on are skipped: the mixins, mail's create/write wrappers
+    and jxc_addon methods on their `super()` line. Queries with no such frame are Odoo's core."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if "/jxc_addon/" in filename:
+            if not filename.endswith(PASS_THROUGH_FILES) and \
+                    "super(" not in linecache.getline(filename, frame.f_lineno):
+                return "jxc_addon", "%s:%s" % (filename.split("/jxc_addon/")[1], frame.f_code.co_name)
+        elif filename.startswith(ADDONS_DIR):
+            relative = filename[len(ADDONS_DIR):]
+            if not relative.startswith(PASS_THROUGH_MAIL):
+                module = relative.split("/")[0]
+                return module, "%s:%s" % (relative, frame.f_code.co_name)
+        frame = frame.f_back
+    return "core", ""
+
+
+class QueryOrigins:
+    """Counts the SQL queries of the blocks run inside it by origin (query_origin)."""
+
+    def __init__(self):
+        self.by_module = collections.Counter()
+        self.by_function = collections.Counter()
+        self.blocks = 0
+
+    def __enter__(self):
+        self._execute = execute = odoo.sql_db.Cursor.execute
+        origins = self
+
+        def counted(cr, query, params=None, log_exceptions=None):
+            module, function = query_origin(sys._getframe(1))
+            origins.by_module[module] += 1
+            origins.by_function[(module, function)] += 1
+            return execute(cr, query, params, log_exceptions)
+        odoo.sql_db.Cursor.execute = counted
+        self.blocks += 1
+        return self
+
+    def __exit__(self, *exc):
+        odoo.sql_db.Cursor.execute = self._execute
+
+    def per_block(self, module):
+        return self.by_module[module] / float(self.blocks or 1)
+
+    def summary(self, modules=("jxc_addon", "account", "mail")):
+        other = sum(v for k, v in self.by_module.items() if k not in modules)
+        parts = ["%s %.0f" % (m, self.per_block(m)) for m in modules]
+        return ", ".join(parts + ["other %.0f" % (other / float(self.blocks or 1))])
+
+    def top(self, count=12):
+        return [(n / float(self.blocks or 1), module, function)
+                for (module, function), n in self.by_function.most_common(count)]
 
 
 def measure(cr, fn):
@@ -89,7 +166,7 @@ def jxc_setup(db, big_lines):
     odoo.sql_db.close_db(db)  # measure on a fresh connection
 
 
-def jxc_bench(db, docs, big_lines):
+def jxc_bench(db, docs, big_lines, floor_docs):
     jxc_setup(db, big_lines)
     env = env_for(db)
     cr = env.cr
@@ -116,31 +193,110 @@ def jxc_bench(db, docs, big_lines):
                 counts.append(queries)
             results[kind] = (sum(times) / len(times), sum(counts) / len(counts))
 
-        # The sales flow of DEVELOPERS.md: a 5-line order from confirmation through delivery,
-        # invoice and its posting.
-        sale_times, sale_counts = [], []
-        for _ in range(docs):
-            doc("receipt", supplier, 5.0).button_done()
-            order = env["jxc.sale.order"].create({
-                "partner_id": customer.id, "warehouse_id": wh.id,
-                "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": 3, "price_unit": 9.0})
-                             for p in products]})
-            env["res.users"].invalidate_cache()
-
-            def sale_flow():
-                order.button_confirm()
-                delivery = env["jxc.stock.picking"].browse(order.action_deliver()["res_id"])
-                delivery.button_done()
-                invoice = env["account.invoice"].browse(order.action_create_invoice()["res_id"])
-                invoice.action_invoice_open()
-            ms, queries, _ = measure(cr, sale_flow)
-            sale_times.append(ms)
-            sale_counts.append(queries)
-        results["sale"] = (sum(sale_times) / len(sale_times), sum(sale_counts) / len(sale_counts))
+        results.update(jxc_flows(env, wh, products, supplier, customer, docs, floor_docs))
         return results
     finally:
         cr.rollback()
         cr.close()
+
+
+class Steps:
+    """ms and SQL of each step of a flow, summed over the documents, with the query origins of the
+    invoice steps."""
+
+    def __init__(self, names):
+        self.names = names
+        self.ms = collections.Counter()
+        self.sql = collections.Counter()
+        self.origins = {name: QueryOrigins() for name in names}
+        self.docs = 0
+
+    def run(self, cr, name, fn, origins=True):
+        if origins:
+            with self.origins[name]:
+                ms, queries, result = measure(cr, fn)
+        else:
+            ms, queries, result = measure(cr, fn)
+        self.ms[name] += ms
+        self.sql[name] += queries
+        return result
+
+    def mean(self, name=None):
+        names = [name] if name else self.names
+        return (sum(self.ms[n] for n in names) / self.docs, sum(self.sql[n] for n in names) / float(self.docs))
+
+
+def jxc_flows(env, wh, products, supplier, customer, docs, floor_docs):
+    """The order flows of a 5-line order with 13% VAT, step by step: sales (confirm, deliver,
+    invoice, post the invoice) and purchase (confirm, receive, bill, validate the bill)."""
+    cr = env.cr
+    sale, purchase = Steps(["confirm", "move", "create", "validate"]), Steps(["confirm", "move", "create", "validate"])
+    for _ in range(docs):
+        env["jxc.stock.picking"].create({
+            "picking_type": "receipt", "warehouse_id": wh.id, "partner_id": supplier.id,
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "quantity": 3, "unit_cost": 5.0})
+                         for p in products]}).button_done()
+        order = env["jxc.sale.order"].create({
+            "partner_id": customer.id, "warehouse_id": wh.id,
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": 3, "price_unit": 9.0,
+                                 "tax_ids": [(6, 0, p.taxes_id.ids)]}) for p in products]})
+        env["res.users"].invalidate_cache()
+        sale.run(cr, "confirm", order.button_confirm)
+        sale.run(cr, "move", lambda: env["jxc.stock.picking"].browse(order.action_deliver()["res_id"]).button_done())
+        invoice = sale.run(cr, "create", lambda: env["account.invoice"].browse(order.action_create_invoice()["res_id"]))
+        sale.run(cr, "validate", invoice.action_invoice_open)
+        assert invoice.state == "open" and abs(invoice.amount_total - 152.55) < 0.005, (
+            invoice.state, invoice.amount_total)
+        sale.docs += 1
+    for _ in range(docs):
+        order = env["jxc.purchase.order"].create({
+            "partner_id": supplier.id, "warehouse_id": wh.id,
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": 10, "price_unit": 5.0,
+                                 "tax_ids": [(6, 0, p.supplier_taxes_id.ids)]}) for p in products]})
+        env["res.users"].invalidate_cache()
+        purchase.run(cr, "confirm", order.button_confirm)
+        purchase.run(cr, "move",
+                     lambda: env["jxc.stock.picking"].browse(order.action_receive()["res_id"]).button_done())
+        bill = purchase.run(cr, "create", lambda: env["account.invoice"].browse(order.action_create_bill()["res_id"]))
+        purchase.run(cr, "validate", bill.action_invoice_open)
+        assert bill.state == "open" and abs(bill.amount_total - 282.5) < 0.005, (bill.state, bill.amount_total)
+        purchase.docs += 1
+    return {"sale": sale, "purchase": purchase, "floor": invoice_floor(env, customer, supplier, products, floor_docs)}
+
+
+def invoice_floor(env, customer, supplier, products, docs):
+    """Odoo 11's own cost of a 5-line customer invoice and vendor bill with VAT: one create with every
+    value its onchanges would fill in (no onchange, taxes computed by create), then validated."""
+    results = {}
+    company = env.user.company_id
+    for kind, partner in (("out_invoice", customer), ("in_invoice", supplier)):
+        customer_side = kind == "out_invoice"
+        journal = env["account.journal"].search([("type", "=", "sale" if customer_side else "purchase"),
+                                                 ("company_id", "=", company.id)], limit=1)
+        lines = []
+        for product in products:
+            accounts = product.product_tmpl_id.get_product_accounts()
+            taxes = product.taxes_id if customer_side else product.supplier_taxes_id
+            lines.append((0, 0, {
+                "product_id": product.id, "name": product.name, "quantity": 3 if customer_side else 10,
+                "uom_id": product.uom_id.id, "price_unit": 9.0 if customer_side else 5.0,
+                "account_id": (accounts["income"] if customer_side else accounts["expense"]).id,
+                "invoice_line_tax_ids": [(6, 0, taxes.ids)]}))
+        vals = {"type": kind, "partner_id": partner.id, "journal_id": journal.id, "company_id": company.id,
+                "currency_id": company.currency_id.id, "payment_term_id": False, "fiscal_position_id": False,
+                "partner_bank_id": False, "user_id": env.uid,
+                "account_id": (partner.property_account_receivable_id if customer_side
+                               else partner.property_account_payable_id).id,
+                "invoice_line_ids": lines}
+        steps = Steps(["create", "validate"])
+        for _ in range(docs):
+            env["res.users"].invalidate_cache()
+            invoice = steps.run(env.cr, "create", lambda: env["account.invoice"].create(dict(vals)))
+            steps.run(env.cr, "validate", invoice.action_invoice_open)
+            assert invoice.state == "open" and invoice.tax_line_ids, invoice.state
+            steps.docs += 1
+        results[kind] = steps
+    return results
 
 
 def jxc_big_bench(db, big_lines, ledger_rows):
@@ -257,7 +413,7 @@ def reorder_bench(db, rule_count):
         cr.close()
 
 
-def odoo_bench(db, docs):
+def odoo_bench(db, docs, floor_docs):
     """Odoo 11's own: 5-line incoming and outgoing pickings, average cost, real-time valuation."""
     env = env_for(db)
     cr = env.cr
@@ -309,6 +465,8 @@ def odoo_bench(db, docs):
                 counts.append(queries)
             results[kind] = (sum(times) / len(times), sum(counts) / len(counts))
         results["sale"] = odoo_sale_flow(env, products, customer, warehouse, docs)
+        results["purchase"] = odoo_purchase_flow(env, products, supplier, docs)
+        results["floor"] = invoice_floor(env, customer, supplier, products, floor_docs)
         return results
     finally:
         cr.rollback()
@@ -316,28 +474,247 @@ def odoo_bench(db, docs):
 
 
 def odoo_sale_flow(env, products, customer, warehouse, docs):
-    """sale_stock + stock_account: confirm a 5-line order, deliver it, invoice it, post the invoice."""
-    times, counts = [], []
+    """sale_stock + stock_account: confirm a 5-line order, deliver it, invoice it (the Create Invoice
+    button), post the invoice. Lines get the product's taxes, as Odoo's create fills them in."""
+    steps = Steps(["confirm", "move", "create", "validate"])
     for _ in range(docs):
         order = env["sale.order"].create({
             "partner_id": customer.id, "warehouse_id": warehouse.id,
             "order_line": [(0, 0, {"product_id": p.id, "product_uom_qty": 3, "price_unit": 9.0,
                                    "product_uom": p.uom_id.id, "name": p.name}) for p in products]})
         env["res.users"].invalidate_cache()
+        steps.run(env.cr, "confirm", order.action_confirm)
 
-        def flow():
-            order.action_confirm()
+        def deliver():
             picking = order.picking_ids
             picking.action_assign()
             for move in picking.move_lines:
                 move.quantity_done = move.product_uom_qty
             picking.action_done()
-            invoice = env["account.invoice"].browse(order.action_invoice_create())
-            invoice.action_invoice_open()
-        ms, queries, _ = measure(env.cr, flow)
-        times.append(ms)
-        counts.append(queries)
-    return sum(times) / len(times), sum(counts) / len(counts)
+        steps.run(env.cr, "move", deliver)
+        invoice = steps.run(env.cr, "create", lambda: env["account.invoice"].browse(order.action_invoice_create()))
+        steps.run(env.cr, "validate", invoice.action_invoice_open)
+        assert invoice.state == "open" and invoice.tax_line_ids, invoice.state
+        steps.docs += 1
+    return steps
+
+
+def odoo_purchase_flow(env, products, supplier, docs):
+    """purchase + stock_account: confirm a 5-line order, receive it, make its vendor bill as the web
+    client does (a new bill with the order chosen: its onchanges fill the lines and taxes, then it is
+    saved), validate the bill."""
+    steps = Steps(["confirm", "move", "create", "validate"])
+    Invoice = env["account.invoice"].with_context(type="in_invoice", journal_type="purchase")
+    for _ in range(docs):
+        order = env["purchase.order"].create({
+            "partner_id": supplier.id,
+            "order_line": [(0, 0, {"product_id": p.id, "product_qty": 10, "price_unit": 5.0, "name": p.name,
+                                   "product_uom": p.uom_po_id.id, "date_planned": odoo.fields.Datetime.now(),
+                                   "taxes_id": [(6, 0, p.supplier_taxes_id.ids)]}) for p in products]})
+        env["res.users"].invalidate_cache()
+        steps.run(env.cr, "confirm", order.button_confirm)
+
+        def receive():
+            picking = order.picking_ids
+            picking.action_assign()
+            for move in picking.move_lines:
+                move.quantity_done = move.product_uom_qty
+            picking.action_done()
+        steps.run(env.cr, "move", receive)
+
+        def create_bill():
+            values = Invoice.default_get(list(Invoice._fields))
+            values.update({"type": "in_invoice", "partner_id": supplier.id, "purchase_id": order.id})
+            bill = Invoice.new(values)
+            bill._onchange_partner_id()
+            bill.purchase_order_change()
+            bill._onchange_invoice_line_ids()
+            bill._onchange_origin()
+            return Invoice.create(bill._convert_to_write(bill._cache))
+        bill = steps.run(env.cr, "create", create_bill)
+        steps.run(env.cr, "validate", bill.action_invoice_open)
+        assert bill.state == "open" and len(bill.invoice_line_ids) == 5 and bill.tax_line_ids, bill.state
+        assert all(line.qty_invoiced == 10 for line in order.order_line)
+        steps.docs += 1
+    return steps
+
+
+def clone_sql(cr, table, replaced, source, with_id=False):
+    """INSERT INTO table (every column but id, unless with_id) SELECT the template's columns (t.*),
+    `replaced` ({column: SQL expression}) standing in for theirs, FROM `source`: every other column holds
+    what the ORM wrote."""
+    cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s AND table_schema = 'public' "
+               "AND (column_name <> 'id' OR %s) ORDER BY ordinal_position", (table, with_id))
+    names = [name for (name,) in cr.fetchall()]
+    select = [sql.SQL(replaced[name]) if name in replaced else sql.SQL("t.") + sql.Identifier(name) for name in names]
+    return sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(", ").join(select),
+        sql.SQL(source))
+
+
+def last_month_dates(env):
+    today = fields.Date.from_string(fields.Date.context_today(env.user))
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def jxc_month_bench(db, orders, customers, sample, group_lines=False):
+    """月结: a month of `orders` delivered 5-line orders of `customers` customers, invoiced by the
+    consolidated invoicing wizard (one validated invoice per customer), against `sample` orders of
+    one more customer invoiced order by order. One order is made through the ORM (confirmed,
+    delivered); the others are copies of it, of its lines and of its delivery made by SQL, dated over
+    last month; rolled back at the end. group_lines: with Odoo's journal option Group Invoice Lines
+    on the sales journal (one journal item per product and account instead of one per invoice line)."""
+    odoo.sql_db.close_db(db)
+    env = env_for(db)
+    cr = env.cr
+    results = {}
+    try:
+        if group_lines:
+            env["account.journal"].search([("type", "=", "sale")]).write({"group_invoice_lines": True})
+        wh = env["jxc.warehouse"].search([("code", "=", "BENCH")])
+        products = env["product.product"].search([("default_code", "=like", "BENCH-%")], order="default_code")
+        supplier = env["res.partner"].search([("name", "=", "Bench supplier")], limit=1)
+        partners = env["res.partner"]
+        for i in range(customers + 1):
+            partners |= env["res.partner"].create({"name": "Bench 月结 customer %d" % i, "customer": True,
+                                                   "is_company": True})
+        first, last = last_month_dates(env)
+        env["jxc.stock.picking"].create({
+            "picking_type": "receipt", "warehouse_id": wh.id, "partner_id": supplier.id,
+            "date": fields.Date.to_string(first),
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "quantity": 3, "unit_cost": 5.0})
+                         for p in products]}).button_done()
+        template = env["jxc.sale.order"].create({
+            "partner_id": partners[0].id, "warehouse_id": wh.id, "date_order": fields.Date.to_string(first),
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": 3, "price_unit": 9.0,
+                                 "tax_ids": [(6, 0, p.taxes_id.ids)]}) for p in products]})
+        template.button_confirm()
+        delivery = env["jxc.stock.picking"].browse(template.action_deliver()["res_id"])
+        delivery.date = fields.Date.to_string(first)
+        delivery.button_done()
+        days = (last - first).days + 1
+        # copies 1..orders-1 for the month's customers (order 0 is the template), then `sample` for the last one
+        params = {"template": template.id, "delivery": delivery.id, "partners": partners.ids, "n": customers,
+                  "count": orders - 1 + sample, "month": orders - 1, "first": first, "days": days}
+        cr.execute(clone_sql(cr, "jxc_sale_order", {
+            "name": "'月结-' || g",
+            "partner_id": "CASE WHEN g < %(month)s + 1 THEN (%(partners)s::int[])[1 + g %% %(n)s] "
+                          "ELSE (%(partners)s::int[])[%(n)s + 1] END",
+            "date_order": "%(first)s::date + g %% %(days)s",
+        }, "jxc_sale_order t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s"), params)
+        cr.execute(clone_sql(cr, "jxc_sale_order_line", {
+            "order_id": "o.id", "partner_id": "o.partner_id", "date_order": "o.date_order",
+        }, "jxc_sale_order_line t CROSS JOIN jxc_sale_order o WHERE t.order_id = %(template)s "
+           "AND o.name LIKE '月结-%%'"), params)
+        cr.execute("""
+            INSERT INTO account_tax_jxc_sale_order_line_rel (jxc_sale_order_line_id, account_tax_id)
+            SELECT l.id, r.account_tax_id FROM jxc_sale_order_line l
+              JOIN jxc_sale_order o ON o.id = l.order_id AND o.name LIKE '月结-%%'
+              JOIN jxc_sale_order_line t ON t.order_id = %(template)s AND t.product_id = l.product_id
+              JOIN account_tax_jxc_sale_order_line_rel r ON r.jxc_sale_order_line_id = t.id
+        """, params)
+        cr.execute(clone_sql(cr, "jxc_stock_picking", {
+            "name": "'月结-CK-' || o.id", "sale_id": "o.id", "partner_id": "o.partner_id", "date": "o.date_order",
+            "origin": "o.name", "move_id": "NULL",
+        }, "jxc_stock_picking t CROSS JOIN jxc_sale_order o WHERE t.id = %(delivery)s AND o.name LIKE '月结-%%'"),
+            params)
+        cr.execute(clone_sql(cr, "jxc_stock_picking_line", {
+            "picking_id": "p.id", "sale_line_id": "l.id",
+        }, "jxc_stock_picking_line t JOIN jxc_stock_picking p ON p.name LIKE '月结-CK-%%' "
+           "JOIN jxc_sale_order_line l ON l.order_id = p.sale_id AND l.product_id = t.product_id "
+           "WHERE t.picking_id = %(delivery)s"), params)
+        for table in ("jxc_sale_order", "jxc_sale_order_line", "jxc_stock_picking", "jxc_stock_picking_line",
+                      "account_tax_jxc_sale_order_line_rel", "res_partner"):
+            cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+        env["res.users"].invalidate_cache()
+
+        # Order by order: the sample customer's orders, each invoiced and its invoice validated.
+        sample_orders = env["jxc.sale.order"].search([("partner_id", "=", partners[-1].id)])
+        assert len(sample_orders) == sample
+        steps = Steps(["create", "validate"])
+        for order in sample_orders:
+            invoice = steps.run(cr, "create", lambda: env["account.invoice"].browse(
+                order.action_create_invoice()["res_id"]), origins=False)
+            steps.run(cr, "validate", invoice.action_invoice_open, origins=False)
+            steps.docs += 1
+        results["per_order"] = steps.mean() if sample else None
+        env["res.users"].invalidate_cache()
+        wizard = env["jxc.invoice.consolidate"].create({
+            "kind": "customer", "date_from": fields.Date.to_string(first), "date_to": fields.Date.to_string(last),
+            "partner_ids": [(6, 0, partners[:-1].ids)], "validate": True})
+        ms, queries, action = measure(cr, wizard.action_create_invoices)
+        invoices = env["account.invoice"].search(action["domain"])
+        assert len(invoices) == customers and set(invoices.mapped("state")) == {"open"}, invoices
+        lines = sum(len(invoice.invoice_line_ids) for invoice in invoices)
+        assert lines == orders * len(products), lines
+        expected = round(orders * 5 * 30.51, 2)
+        assert abs(sum(invoices.mapped("amount_total")) - expected) < 0.01, (sum(invoices.mapped("amount_total")),
+                                                                           expected)
+        results["consolidated"] = (ms / orders, queries / float(orders), ms, queries, len(invoices), lines)
+        return results
+    finally:
+        cr.rollback()
+        cr.close()
+
+
+def odoo_month_bench(db, orders):
+    """Odoo 11's invoicing of `orders` delivered 5-line orders of one customer with its own Create
+    Invoices (sale.order.action_invoice_create on all of them: one invoice per customer), then validated.
+    One order is made through the ORM (confirmed, delivered), the others are copies made by SQL."""
+    env = env_for(db)
+    cr = env.cr
+    try:
+        products = env["product.product"].search([("name", "=like", "Odoo bench %")], limit=5)
+        if len(products) < 5:
+            category = env["product.category"].create({"name": "Bench month"})
+            products = env["product.product"]
+            for i in range(5):
+                products |= env["product.product"].create({"name": "Odoo month %d" % i, "type": "consu",
+                                                           "categ_id": category.id, "invoice_policy": "delivery"})
+        customer = env["res.partner"].create({"name": "Bench 月结 customer", "customer": True, "is_company": True})
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.user.company_id.id)], limit=1)
+        template = env["sale.order"].create({
+            "partner_id": customer.id, "warehouse_id": warehouse.id,
+            "order_line": [(0, 0, {"product_id": p.id, "product_uom_qty": 3, "price_unit": 9.0,
+                                   "product_uom": p.uom_id.id, "name": p.name}) for p in products]})
+        template.action_confirm()
+        picking = template.picking_ids
+        picking.action_assign()
+        for move in picking.move_lines:
+            move.quantity_done = move.product_uom_qty
+        picking.action_done()
+        assert all(line.qty_to_invoice == 3 for line in template.order_line)
+        params = {"template": template.id, "count": orders - 1}
+        cr.execute(clone_sql(cr, "sale_order", {"name": "'月结-' || g", "procurement_group_id": "NULL"},
+                             "sale_order t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s"),
+                   params)
+        cr.execute(clone_sql(cr, "sale_order_line", {"order_id": "o.id"},
+                             "sale_order_line t CROSS JOIN sale_order o WHERE t.order_id = %(template)s "
+                             "AND o.name LIKE '月结-%%'"), params)
+        cr.execute("""
+            INSERT INTO account_tax_sale_order_line_rel (sale_order_line_id, account_tax_id)
+            SELECT l.id, r.account_tax_id FROM sale_order_line l
+              JOIN sale_order o ON o.id = l.order_id AND o.name LIKE '月结-%%'
+              JOIN sale_order_line t ON t.order_id = %(template)s AND t.product_id = l.product_id
+              JOIN account_tax_sale_order_line_rel r ON r.sale_order_line_id = t.id
+        """, params)
+        for table in ("sale_order", "sale_order_line", "account_tax_sale_order_line_rel"):
+            cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+        env["res.users"].invalidate_cache()
+        month = env["sale.order"].search([("partner_id", "=", customer.id)])
+        assert len(month) == orders
+
+        def invoice_month():
+            invoices = env["account.invoice"].browse(month.action_invoice_create())
+            invoices.action_invoice_open()
+            return invoices
+        ms, queries, invoices = measure(cr, invoice_month)
+        assert len(invoices) == 1 and len(invoices.invoice_line_ids) == orders * 5 and invoices.state == "open"
+        return (ms / orders, queries / float(orders), ms, queries)
+    finally:
+        cr.rollback()
+        cr.close()
 
 
 def main():
@@ -350,16 +727,30 @@ def main():
     parser.add_argument("--ledger-rows", type=int, default=1000000)
     parser.add_argument("--rules", type=int, default=50000)
     parser.add_argument("--only-reorder", action="store_true", help="only the reorder scan figure")
+    parser.add_argument("--floor-docs", type=int, default=10, help="invoices of the floor measurement")
+    parser.add_argument("--month-orders", type=int, default=500, help="orders of the 月结 month")
+    parser.add_argument("--month-customers", type=int, default=20, help="customers (invoices) of the 月结 month")
+    parser.add_argument("--month-sample", type=int, default=25, help="orders invoiced one by one, and by Odoo")
+    parser.add_argument("--month-grouped-orders", type=int, default=100,
+                        help="orders of the 月结 month with the sales journal's Group Invoice Lines on")
+    parser.add_argument("--only-flows", action="store_true",
+                        help="only the 5-line documents, the order flows and the invoice floor")
     args = parser.parse_args()
     odoo.tools.config.parse_config(["-c", args.conf, "--log-level=warn"])
     with api.Environment.manage():
         if args.only_reorder:
             jxc_setup(args.db, args.big_lines)
         else:
-            ours = jxc_bench(args.db, args.docs, args.big_lines)
-            ours.update(jxc_big_bench(args.db, args.big_lines, args.ledger_rows))
-            theirs = odoo_bench(args.odoo_db, args.docs)
-        reorder = reorder_bench(args.db, args.rules)
+            ours = jxc_bench(args.db, args.docs, args.big_lines, args.floor_docs)
+            if not args.only_flows:
+                ours.update(jxc_big_bench(args.db, args.big_lines, args.ledger_rows))
+            theirs = odoo_bench(args.odoo_db, args.docs, args.floor_docs)
+            ours["month"] = jxc_month_bench(args.db, args.month_orders, args.month_customers, args.month_sample)
+            ours["month_grouped"] = jxc_month_bench(args.db, args.month_grouped_orders,
+                                                    max(1, args.month_grouped_orders // 25), 0, group_lines=True)
+            theirs["month"] = odoo_month_bench(args.odoo_db, args.month_sample)
+        if not args.only_flows:
+            reorder = reorder_bench(args.db, args.rules)
     print()
     if args.only_reorder:
         return print_reorder(args, reorder)
@@ -368,15 +759,81 @@ def main():
         print("  %-9s                                  %7.1f ms %5.0f SQL   %7.1f ms %5.0f SQL   (%.0fx faster, %.0fx fewer SQL)" % (
             kind, ours[kind][0], ours[kind][1], theirs[kind][0], theirs[kind][1],
             theirs[kind][0] / ours[kind][0], theirs[kind][1] / ours[kind][1]))
-    print("5-line sales order: confirm, deliver, invoice, post  %7.1f ms %5.0f SQL   %7.1f ms %5.0f SQL   (%.0fx faster, %.0fx fewer SQL)" % (
-        ours["sale"][0], ours["sale"][1], theirs["sale"][0], theirs["sale"][1],
-        theirs["sale"][0] / ours["sale"][0], theirs["sale"][1] / ours["sale"][1]))
+    print_flows(args, ours, theirs)
+    if args.only_flows:
+        return
     print("One %d-line receipt validated (jxc_addon): %.2f s, %d SQL queries, %d journal items (goal < 5 s)" % (
         args.big_lines, ours["big"][0] / 1000.0, ours["big"][1], ours["big_move_lines"]))
     print("Integrity check over %d ledger rows: %.2f s, %d SQL queries, %d issue(s) "
           "(1 expected: the synthetic rows have no journal entry)" % (
         ours["ledger_rows"], ours["check"][0] / 1000.0, ours["check"][1], ours["check"][2]))
     print_reorder(args, reorder)
+
+
+def print_flows(args, ours, theirs):
+    """The order flows side by side, their steps, the invoice floor and where the invoice queries come from."""
+    def ratio(a, b):
+        return "%4.1fx faster, %4.1fx fewer SQL" % (b[0] / a[0], b[1] / a[1])
+    print("5-line order flow with VAT (mean of %d)         jxc_addon            Odoo 11" % args.docs)
+    for kind, label in (("sale", "sales: confirm, deliver, invoice, post"),
+                        ("purchase", "purchase: confirm, receive, bill, validate")):
+        a, b = ours[kind].mean(), theirs[kind].mean()
+        print("  %-44s %7.1f ms %5.0f SQL   %7.1f ms %5.0f SQL   (%s)" % (label, a[0], a[1], b[0], b[1], ratio(a, b)))
+    print("  steps (ms / SQL)              confirm      deliver/receive  invoice/bill create  validate (post)")
+    for kind in ("sale", "purchase"):
+        for who, steps in (("jxc_addon", ours[kind]), ("Odoo 11", theirs[kind])):
+            print("  %-8s %-10s " % (kind, who) + "  ".join(
+                "%7.1f / %4.0f    " % steps.mean(name) for name in steps.names))
+    print("Odoo 11's floor for a 5-line invoice with VAT: one create with every value, then validate (mean of %d)"
+          % args.floor_docs)
+    for kind, label in (("out_invoice", "customer invoice"), ("in_invoice", "vendor bill")):
+        for who, floor in (("Odoo 11 (sale, purchase, stock_account)", theirs["floor"][kind]),
+                           ("jxc_bench (jxc_addon installed)", ours["floor"][kind])):
+            print("  %-17s %-40s create %6.1f ms %4.0f SQL, validate %6.1f ms %4.0f SQL, both %6.1f ms %4.0f SQL" % (
+                label, who, floor.mean("create")[0], floor.mean("create")[1], floor.mean("validate")[0],
+                floor.mean("validate")[1], floor.mean()[0], floor.mean()[1]))
+            if os.environ.get("JXC_BENCH_PROFILE"):
+                print("      by origin: create %s; validate %s" % (floor.origins["create"].summary(),
+                                                                    floor.origins["validate"].summary()))
+    month = ours["month"]
+    print("月结, a month of %d delivered 5-line orders of %d customers (ms and SQL per order):" % (
+        args.month_orders, args.month_customers))
+    consolidated, per_order, odoo_month = month["consolidated"], month["per_order"], theirs["month"]
+    print("  invoicing, jxc_addon: %d consolidated invoices (%d lines) made and validated in %.1f s, %d SQL: "
+          "%6.1f ms %4.0f SQL per order" % (consolidated[4], consolidated[5], consolidated[2] / 1000.0, consolidated[3],
+                                            consolidated[0], consolidated[1]))
+    print("  invoicing, jxc_addon, one invoice per order (mean of %d): %.1f ms %.0f SQL per order" % (
+        args.month_sample, per_order[0], per_order[1]))
+    print("  invoicing, Odoo 11, Create Invoices on one customer's %d orders (one invoice), validated: "
+          "%.1f ms %.0f SQL per order" % (args.month_sample, odoo_month[0], odoo_month[1]))
+    print("  invoicing, Odoo 11, one invoice per order (the flow above): %.1f ms %.0f SQL per order" % (
+        sum(theirs["sale"].mean(n)[0] for n in ("create", "validate")),
+        sum(theirs["sale"].mean(n)[1] for n in ("create", "validate"))))
+    grouped = ours["month_grouped"]["consolidated"]
+    print("  invoicing, jxc_addon, %d orders in %d consolidated invoices, the sales journal's Group Invoice Lines on "
+          "(Odoo's option, off by default): %.1f ms %.0f SQL per order" % (
+              args.month_grouped_orders, grouped[4], grouped[0], grouped[1]))
+    ours_rest = [sum(ours["sale"].mean(n)[i] for n in ("confirm", "move")) for i in (0, 1)]
+    theirs_rest = [sum(theirs["sale"].mean(n)[i] for n in ("confirm", "move")) for i in (0, 1)]
+    odoo_per_order = theirs["sale"].mean()
+    print("  whole sales flow per order: confirm + deliver + invoicing; Odoo 11's flow (%.0f ms, %.0f SQL) / this "
+          "(goal 10x):" % odoo_per_order)
+    for label, ms, queries in (
+            ("jxc_addon, an invoice per order", ours["sale"].mean()[0], ours["sale"].mean()[1]),
+            ("jxc_addon, 月结", ours_rest[0] + consolidated[0], ours_rest[1] + consolidated[1]),
+            ("jxc_addon, 月结, Group Invoice Lines on", ours_rest[0] + grouped[0], ours_rest[1] + grouped[1]),
+            ("Odoo 11, Create Invoices on many orders", theirs_rest[0] + odoo_month[0],
+             theirs_rest[1] + odoo_month[1])):
+        print("    %7.1f ms %5.0f SQL  %4.1fx time %4.1fx SQL  %s" % (
+            ms, queries, odoo_per_order[0] / ms, odoo_per_order[1] / queries, label))
+    print("Queries of jxc_addon's 5-line invoice and bill, by origin (innermost module doing the work):")
+    for kind, label in (("sale", "customer invoice"), ("purchase", "vendor bill")):
+        for step in ("create", "validate"):
+            origins = ours[kind].origins[step]
+            print("  %-17s %-9s %s" % (label, step, origins.summary()))
+            if os.environ.get("JXC_BENCH_PROFILE"):
+                for count, module, function in origins.top():
+                    print("      %6.1f  %-10s %s" % (count, module, function))
 
 
 def print_reorder(args, reorder):

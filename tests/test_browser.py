@@ -265,3 +265,30 @@ def test_sales_order_prints_to_a_pdf(browser):
     assert total in text, "total %s not in the PDF:\n%s" % (total, text[:2000])
     info = subprocess.run(["pdfinfo", pdf], stdout=subprocess.PIPE, check=True, universal_newlines=True).stdout
     assert "(A4)" in info, info
+
+
+def test_limited_keeper_sees_only_his_warehouse_documents(browser, rpc):
+    """The demo keeper works in 广州总仓 only: the other warehouse's documents are not in his lists."""
+    stamp = "仓库权限 %s" % os.getpid()
+    warehouses = {w["code"]: w["id"] for w in rpc("jxc.warehouse", "search_read", [("code", "in", ["GZ", "SH"])],
+                                                  fields=["code"])}
+    reason = rpc("jxc.stock.reason", "search", [("direction", "=", "in")], limit=1)[0]
+    product = rpc("product.product", "search", [("default_code", "=", TSHIRT)])[0]
+    unit = rpc("ir.model.data", "xmlid_to_res_id", "product.product_uom_unit")
+    numbers = {}
+    for code, warehouse in warehouses.items():
+        picking = rpc("jxc.stock.picking", "create", {
+            "picking_type": "other_in", "warehouse_id": warehouse, "reason_id": reason, "origin": stamp,
+            "line_ids": [(0, 0, {"product_id": product, "uom_id": unit, "quantity": 1, "unit_cost": 18.5})]})
+        numbers[code] = rpc("jxc.stock.picking", "read", [picking], ["name"])[0]["name"]
+    browser.login("keeper")
+    browser.menu(M + "jxc_menu_root", M + "jxc_stock_picking_menu_other_in")
+    browser.search(stamp)
+    browser.wait_text(".o_list_view tbody", re.escape(numbers["GZ"]))
+    rows = [row.text for row in browser.find_all(".o_list_view tbody tr.o_data_row")]
+    assert len(rows) == 1 and numbers["GZ"] in rows[0], rows
+    assert not any(numbers["SH"] in row for row in rows), rows
+    browser.check_page("keeper-own-warehouse")
+    browser.open_row(numbers["GZ"])
+    assert "广州总仓" in browser.field("warehouse_id").text
+    browser.check_page("keeper-own-warehouse-document")

@@ -28,11 +28,11 @@ def shown_model(browser):
 
 
 @pytest.mark.parametrize("login, model", [
-    ("salesman", "jxc.sale.order"),
+    ("salesman", "jxc.dashboard"),
     ("purchaser", "jxc.purchase.order"),
     ("keeper", "jxc.stock.picking"),
     ("accountant", "jxc.sale.order"),
-    ("manager", "jxc.reorder.warning"),
+    ("manager", "jxc.dashboard"),
 ])
 def test_role_lands_on_its_work_not_in_discuss(browser, login, model):
     browser.login(login)

@@ -137,10 +137,22 @@ CREATE = {
                                    "max_qty": 2},
     "jxc.reorder.warning": lambda R: {"kind": "reorder", "product_id": R["product"], "warehouse_id": R["wh"],
                                       "company_id": 1},    "jxc.backup.run": lambda R: {"state": "ok", "message": "矩阵"},
+    "jxc.sale.report": lambda R: {"product_id": R["product"], "partner_id": R["customer"]},
+    "jxc.purchase.report": lambda R: {"product_id": R["product"], "partner_id": R["supplier"]},
+    "jxc.partner.aging": lambda R: {"partner_id": R["customer"], "account_type": "receivable"},
+    "jxc.partner.statement": lambda R: {"partner_id": R["customer"], "date_from": str(TODAY.replace(day=1)),
+                                        "date_to": str(TODAY)},
+    "jxc.partner.statement.line": lambda R: {"statement_id": R["statement"], "name": "矩阵", "debit": 1.0},
+    "jxc.dashboard": lambda R: {"name": "矩阵", "company_id": 1},
+    "jxc.product.packaging": lambda R: {"product_tmpl_id": R["template"], "uom_id": R["box12"],
+                                        "barcode": "M%s" % R["next"]()},
 }
 # Models nobody creates directly, the manager included (the system makes their records).
 SYSTEM_MADE = {"jxc.stock.quant", "jxc.stock.ledger", "jxc.stock.check.line", "jxc.supplier.comparison",
                "jxc.purchase.price.report", "jxc.reorder.warning", "jxc.backup.run"}
+# Analyses (SQL views) and what the books make: nobody writes them (issue 14).
+SYSTEM_MADE |= {"jxc.sale.report", "jxc.purchase.report", "jxc.partner.aging", "jxc.partner.statement.line",
+                "jxc.dashboard"}
 # One record of each model for write, unlink and read, with a harmless change for `write`.
 TARGET = {
     "jxc.warehouse": ("wh2", {"note": "矩阵"}),
@@ -164,6 +176,13 @@ TARGET = {
     "jxc.reorder.rule": ("rule", {"lead_days": 9}),
     "jxc.reorder.warning": ("warning", {"user_id": 1}),
     "jxc.backup.run": (None, None),  # the scheduled backup is off in the demo database: no run
+    "jxc.sale.report": ("sale_report", {"product_id": 1}),
+    "jxc.purchase.report": ("purchase_report", {"product_id": 1}),
+    "jxc.partner.aging": (None, None),  # the matrix posts no invoice: nothing is open
+    "jxc.partner.statement": ("statement", {"note": "矩阵"}),
+    "jxc.partner.statement.line": (None, None),  # the statement's customer has no posted entry
+    "jxc.dashboard": ("dashboard", {"name": "矩阵"}),
+    "jxc.product.packaging": ("packaging", {"sequence": 99}),
 }
 
 # Fields no direct write may change, whoever has write access to the model: (model, record, values,
@@ -195,6 +214,12 @@ PROTECTED_WRITES = [
     ("jxc.purchase.order.line", "po_confirmed.line", lambda R: {"qty_billed": 3}, ()),
     ("jxc.sale.order", "so_quotation", lambda R: {"state": "confirmed"}, ()),
     ("jxc.sale.order", "so_quotation", lambda R: {"credit_override_reason": "老客户"}, ()),
+    ("jxc.sale.order", "so_quotation", lambda R: {"price_override_reason": "清仓"}, ()),
+    ("jxc.sale.order", "so_quotation", lambda R: {"amount_order_discount": 1.0}, ()),
+    ("jxc.sale.order", "so_confirmed", lambda R: {"discount_percent": 50.0}, ()),
+    ("jxc.sale.order", "so_confirmed", lambda R: {"total_rounding": "ten"}, ()),
+    ("jxc.sale.order.line", "so_quotation.line", lambda R: {"order_discount_amount": 1.0}, ()),
+    ("jxc.sale.order.line", "so_quotation.line", lambda R: {"price_net": 1.0}, ()),
     ("jxc.sale.order", "so_quotation", lambda R: {"amount_total": 1.0}, ()),
     ("jxc.sale.order", "so_quotation", lambda R: {"delivery_status": "full"}, ()),
     ("jxc.sale.order", "so_quotation", lambda R: {"invoice_status": "full"}, ()),
@@ -269,6 +294,7 @@ PROTECTED_CREATES = [
     ("jxc.purchase.order", "state", lambda R: dict(vals_purchase(R), state="confirmed")),
     ("jxc.sale.order", "state", lambda R: dict(vals_sale(R), state="confirmed")),
     ("jxc.sale.order", "credit_override_reason", lambda R: dict(vals_sale(R), credit_override_reason="老客户")),
+    ("jxc.sale.order", "price_override_reason", lambda R: dict(vals_sale(R), price_override_reason="清仓")),
     ("jxc.stock.picking", "state", lambda R: dict(vals_picking(R), state="done")),
     ("jxc.stock.count", "state", lambda R: {"warehouse_id": R["wh"], "state": "done"}),
     ("jxc.purchase.request", "approved", lambda R: dict(vals_request(R), state="approved",
@@ -312,6 +338,9 @@ BUTTONS = [
     ("jxc.sale.order", "action_create_refund", "so_billed", [], ("accountant",), ["account.invoice"], True),
     ("jxc.sale.order", "action_credit_override", "so_quotation", ["老客户, 月底付清"], (), [], True),
     ("jxc.sale.order", "action_open_credit_override", "so_quotation", [], (), [], True),
+    ("jxc.sale.order", "action_price_override", "so_quotation", ["清仓"], (), [], True),
+    ("jxc.sale.order", "action_open_price_override", "so_quotation", [], (), [], True),
+    ("jxc.sale.order", "action_register_deposit", "so_quotation", [], ("accountant",), [], True),
     ("jxc.stock.picking", "button_done", "pick_draft", [], ("keeper",), ["jxc.stock.ledger"], False),
     ("jxc.stock.picking", "button_done", "delivery_draft", [], ("keeper",), ["jxc.stock.ledger"], False),
     ("jxc.stock.picking", "button_cancel", "pick_draft", [], ("keeper",), ["jxc.stock.ledger"], True),
@@ -360,6 +389,11 @@ WIZARDS = [
      lambda R: {"warehouse_id": R["wh"], "account_id": R["reason_account"],
                 "line_ids": [(0, 0, {"product_id": R["product"], "quantity": 1, "unit_cost": 10.0})]},
      "action_confirm", ("keeper",), ["jxc.stock.picking", "jxc.stock.ledger"]),
+    # 月结 (issue 15): the delivered and not invoiced goods of the customer, invoiced by accountants alone.
+    ("jxc.sale.order", "so_monthly", "jxc.invoice.consolidate",
+     lambda R: {"kind": "customer", "date_from": False, "date_to": str(TODAY),
+                "partner_ids": [(6, 0, [R["customer_monthly"]])]}, "action_create_invoices", ("accountant",),
+     ["account.invoice"]),
 ]
 # Costs, supplier prices, stock values and margins: hidden from the roles without price rights.
 HIDDEN = [
@@ -380,6 +414,7 @@ HIDDEN = [
     ("jxc.purchase.order", "po_confirmed", "amount_untaxed"),
     ("jxc.purchase.order.line", "po_confirmed.line", "price_unit"),
     ("jxc.purchase.order.line", "po_confirmed.line", "price_subtotal"),
+    ("jxc.purchase.order.line", "po_confirmed.line", "last_purchase_price"),
     ("jxc.stock.count.line", "count_counting.line", "unit_cost"),
     ("jxc.stock.count.line", "count_counting.line", "difference_value"),
     ("jxc.purchase.request", "req_to_approve", "amount_estimated"),
@@ -388,6 +423,12 @@ HIDDEN = [
     ("jxc.reorder.warning", "warning", "value"),
     ("jxc.sale.order", "so_delivered", "margin"),
     ("jxc.sale.order.line", "so_delivered.line", "margin"),
+    ("jxc.sale.report", "sale_report", "cost"),
+    ("jxc.sale.report", "sale_report", "margin"),
+    ("jxc.purchase.report", "purchase_report", "amount"),
+    ("jxc.purchase.report", "purchase_report", "price_average"),
+    ("jxc.dashboard", "dashboard", "margin_month"),
+    ("jxc.dashboard", "dashboard", "stock_value"),
 ]
 # A field to group by on each model of HIDDEN (read_group).
 GROUP_BY = {"jxc.stock.picking.line": "product_id", "jxc.purchase.order.line": "product_id",
@@ -585,6 +626,9 @@ class Matrix:
         product = admin("product.product", "read", [R["product"]], ["product_tmpl_id", "seller_ids"])[0]
         R["template"] = product["product_tmpl_id"][0]
         R["supplierinfo"] = product["seller_ids"][0]
+        R["box12"] = self._id("jxc_addon.product_uom_box12_demo")
+        R["packaging"] = self._create("jxc.product.packaging", {"product_tmpl_id": R["template"], "uom_id": R["box12"],
+                                                                "barcode": "M%s" % R["next"]()})
 
         # Purchase: a draft, a confirmed order with 8 of 10 received, a cancelled one.
         R["po_draft"] = self._create("jxc.purchase.order", vals_purchase(R))
@@ -626,6 +670,12 @@ class Matrix:
         admin("jxc.stock.picking", "button_done", [R["delivery_done"]])
         R["delivery_draft"] = admin("jxc.sale.order", "action_deliver", [R["so_confirmed"]])["res_id"]
         R["so_delivered"] = R["so_confirmed"]
+        # 月结: an order of a customer of its own, delivered, that only the consolidation invoices.
+        R["customer_monthly"] = admin("res.partner", "create", {"name": "矩阵月结客户", "customer": True})
+        R["so_monthly"] = self._create("jxc.sale.order", dict(vals_sale(R), partner_id=R["customer_monthly"]))
+        admin("jxc.sale.order", "button_confirm", [R["so_monthly"]])
+        admin("jxc.stock.picking", "button_done",
+              [admin("jxc.sale.order", "action_deliver", [R["so_monthly"]])["res_id"]])
         R["so_cancel"] = self._create("jxc.sale.order", vals_sale(R))
         admin("jxc.sale.order", "button_cancel", [R["so_cancel"]])
         R["so_other"] = self._create("jxc.sale.order", vals_sale(R, user="manager"))
@@ -684,6 +734,11 @@ class Matrix:
                                   ("req_to_approve", "jxc.purchase.request", "line_ids")):
             R[key + ".line"] = self._lines(model, R[key], field)[0]
         R["so_delivered.line"] = R["so_confirmed.line"]
+        # Analyses: a row is its order line; the salesman's delivered order, the confirmed purchase.
+        R["sale_report"] = R["so_confirmed.line"]
+        R["purchase_report"] = R["po_confirmed.line"]
+        R["dashboard"] = admin("jxc.dashboard", "search", [("company_id", "=", 1)])[0]
+        R["statement"] = self._create("jxc.partner.statement", CREATE["jxc.partner.statement"](R))
         return R
 
     # ------------------------------------------------------------------ the administrator's view

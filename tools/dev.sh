@@ -408,7 +408,7 @@ cmd_bench() {
         odoo -c "$conf" -d jxc_bench_odoo -i l10n_cn_small_business,stock_account,sale_management,sale_stock --without-demo=all --stop-after-init --log-level=warn
     fi
     # Databases made before the sales flow was measured lack sale_stock.
-    odoo -c "$conf" -d jxc_bench_odoo -i sale_management,sale_stock --without-demo=all --stop-after-init --log-level=warn
+    odoo -c "$conf" -d jxc_bench_odoo -i sale_management,sale_stock,purchase --without-demo=all --stop-after-init --log-level=warn
     "$PY" "$ROOT/bench/bench_stock.py" --conf "$conf" --db jxc_bench --odoo-db jxc_bench_odoo "$@"
     # Every other bench in bench/ (reports, analysis...) on the same database, then the load bench:
     # 8 clients against Odoo with 4 workers for 2 minutes (JXC_BENCH_LOAD_SECONDS; 0 skips it).

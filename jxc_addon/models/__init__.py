@@ -1,5 +1,6 @@
 from . import jxc_field_access_mixin
 from . import jxc_guarded_mixin
+from . import jxc_warehouse_document_mixin
 from . import jxc_warehouse
 from . import jxc_stock_reason
 from . import jxc_stock_quant
@@ -15,6 +16,7 @@ from . import jxc_purchase_price_report
 from . import jxc_sale_order
 from . import jxc_reorder_rule
 from . import jxc_reorder_warning
+from . import jxc_stock_summary
 from . import account_invoice
 from . import ir_actions_report
 from . import product_product
@@ -26,3 +28,12 @@ from . import res_partner
 from . import res_users
 from . import wizard_multi_charts_accounts
 from . import jxc_backup_run
+from . import jxc_product_packaging
+from . import product_pricelist
+from . import account_payment
+from . import jxc_sql_report_mixin
+from . import jxc_sale_report
+from . import jxc_purchase_report
+from . import jxc_partner_aging
+from . import jxc_partner_statement
+from . import jxc_dashboard

@@ -62,12 +62,40 @@ class AccountInvoice(models.Model):
     @api.model
     def _jxc_create_draft(self, journal_type, vals, form_view):
         """A draft invoice (bill, credit note) of an order in the company's first journal of
-        `journal_type`, and the form to review it. create() computes its tax lines."""
-        journal = self.env["account.journal"].search(
-            [("type", "=", journal_type), ("company_id", "=", vals["company_id"])], limit=1)
-        invoice = self.create(dict(vals, journal_id=journal.id))
+        `journal_type`, and the form to review it."""
+        invoice = self._jxc_create_invoice(journal_type, vals)
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": invoice.id,
                 "view_mode": "form", "views": [(self.env.ref(form_view).id, "form")]}
+
+    @api.model
+    def _jxc_create_invoice(self, journal_type, vals):
+        """A draft invoice of orders (per order or consolidated) in the company's first journal of
+        `journal_type`: one create() with all its lines and the values Odoo's create() would
+        otherwise get by running the partner and journal onchanges on a new invoice holding all the
+        lines. create() computes the tax lines; its hooks run as for any invoice."""
+        journal = self.env["account.journal"].search(
+            [("type", "=", journal_type), ("company_id", "=", vals["company_id"])], limit=1)
+        vals = dict(vals, journal_id=journal.id)
+        for name, value in self._jxc_partner_values(vals).items():
+            vals.setdefault(name, value)
+        return self.create(vals)
+
+    @api.model
+    def _jxc_partner_values(self, vals):
+        """What account.invoice._onchange_partner_id gives a new invoice of vals' type, partner and
+        company: its receivable or payable account, fiscal position and (vendor bills, customer
+        credit notes) bank account; the payment term stays the order's."""
+        company = self.env["res.company"].browse(vals["company_id"])
+        partner = self.env["res.partner"].browse(vals["partner_id"])
+        accounting = partner.with_context(force_company=company.id)
+        customer_side = vals["type"] in ("out_invoice", "out_refund")
+        account = accounting.property_account_receivable_id if customer_side \
+            else accounting.property_account_payable_id
+        delivery = partner.address_get(["delivery"])["delivery"]
+        bank = partner.commercial_partner_id.bank_ids[:1] if vals["type"] in ("in_invoice", "out_refund") else None
+        return {"account_id": account.id, "partner_bank_id": bank.id if bank else False,
+                "fiscal_position_id": self.env["account.fiscal.position"].get_fiscal_position(
+                    partner.id, delivery_id=delivery)}
 
     @api.multi
     def action_invoice_open(self):
@@ -83,8 +111,8 @@ class AccountInvoice(models.Model):
             others = purchase_line.invoice_line_ids.filtered(
                 lambda l: l != line and l.invoice_id.state in ("open", "paid"))
             billed = sum((-1 if l.invoice_id.type == "in_refund" else 1) *
-                         l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id) for l in others)
-            billed += line.uom_id._compute_quantity(line.quantity, purchase_line.uom_id)
+                         l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id, round=False) for l in others)
+            billed += line.uom_id._compute_quantity(line.quantity, purchase_line.uom_id, round=False)
             if float_compare(billed, purchase_line.qty_received, precision_rounding=purchase_line.uom_id.rounding) > 0:
                 uom = purchase_line.uom_id
                 raise UserError(_(
@@ -111,7 +139,45 @@ class AccountInvoice(models.Model):
     def invoice_validate(self):
         res = super().invoice_validate()
         self.filtered(lambda i: i.type in ("in_invoice", "in_refund"))._jxc_reconcile_grni()
+        self.filtered(lambda i: i.type == "out_invoice")._jxc_apply_deposits()
         return res
+
+    def _jxc_apply_deposits(self, payments=None):
+        """Pay these open customer invoices with the deposits of their sales orders (or `payments`)
+        not used yet, oldest first, as "Add" on an outstanding credit of the invoice does."""
+        for invoice in self:
+            # (the orders are found as the system: whoever validates the invoice may not read them)
+            deposits = payments if payments is not None else invoice.sudo().invoice_line_ids.mapped(
+                "jxc_sale_line_id.order_id.deposit_payment_ids").with_env(invoice.env)
+            credits = deposits.filtered(lambda p: p.state in ("posted", "sent", "reconciled"))._jxc_receivable_lines()
+            credits = credits.filtered(
+                lambda l: l.account_id == invoice.account_id
+                and l.partner_id.commercial_partner_id == invoice.commercial_partner_id)
+            for credit in credits.sorted(lambda l: (l.date, l.id)):
+                if invoice.state != "open" or invoice.currency_id.is_zero(invoice.residual):
+                    break
+                invoice.assign_outstanding_credit(credit.id)
+
+    @api.multi
+    def get_taxes_values(self):
+        """Lines carrying a share of their order's discount (jxc_order_discount) are taxed on their
+        amount less that share, as their sales order line was."""
+        if not any(self.mapped("invoice_line_ids.jxc_order_discount")):
+            return super().get_taxes_values()
+        # account.invoice.get_taxes_values() (Odoo 11), with each line's taxed price from the line.
+        tax_grouped = {}
+        for line in self.invoice_line_ids:
+            taxes = line.invoice_line_tax_ids.compute_all(
+                line._jxc_taxed_price(), self.currency_id, line.quantity, line.product_id, self.partner_id)["taxes"]
+            for tax in taxes:
+                val = self._prepare_tax_line_vals(line, tax)
+                key = self.env["account.tax"].browse(tax["id"]).get_grouping_key(val)
+                if key not in tax_grouped:
+                    tax_grouped[key] = val
+                else:
+                    tax_grouped[key]["amount"] += val["amount"]
+                    tax_grouped[key]["base"] += val["base"]
+        return tax_grouped
 
     def _jxc_reconcile_grni(self):
         """Match the bill's GRNI lines with the receipts' GRNI lines, product by product."""
@@ -138,6 +204,39 @@ class AccountInvoiceLine(models.Model):
                                        readonly=True, copy=False)
     jxc_grni_amount = fields.Monetary("GRNI Amount", currency_field="company_currency_id", readonly=True, copy=False,
                                       help="Value of the billed goods at their receipt cost, cleared from GRNI.")
+    jxc_order_discount = fields.Monetary(
+        "Order Discount Share", readonly=True,
+        help="The share of the sales order's discount and 抹零 that this line carries: taken off its amount "
+             "before taxes, as on the order line.")
+
+    @api.depends("jxc_order_discount")
+    def _compute_price(self):
+        super()._compute_price()
+        # Lines with a share of the order discount: the same computation on the price that is left.
+        for line in self.filtered("jxc_order_discount"):
+            invoice = line.invoice_id
+            currency = invoice.currency_id or None
+            price = line._jxc_taxed_price()
+            taxes = False
+            if line.invoice_line_tax_ids:
+                taxes = line.invoice_line_tax_ids.compute_all(price, currency, line.quantity, product=line.product_id,
+                                                              partner=invoice.partner_id)
+            line.price_subtotal = subtotal_signed = taxes["total_excluded"] if taxes else line.quantity * price
+            line.price_total = taxes["total_included"] if taxes else line.price_subtotal
+            if invoice.currency_id and invoice.currency_id != invoice.company_id.currency_id:
+                subtotal_signed = invoice.currency_id.with_context(date=invoice._get_currency_rate_date()).compute(
+                    subtotal_signed, invoice.company_id.currency_id)
+            line.price_subtotal_signed = subtotal_signed * (-1 if invoice.type in ("in_refund", "out_refund") else 1)
+
+    def _jxc_taxed_price(self):
+        """The unit price the line's taxes are computed on: after its discount and, spread over its
+        quantity, its share of the order discount (exactly the amount left once rounded)."""
+        price = self.price_unit * (1 - (self.discount or 0.0) / 100.0)
+        if not self.jxc_order_discount or not self.quantity:
+            return price
+        currency = self.invoice_id.currency_id or self.company_id.currency_id
+        base = round(price * self.quantity, currency.decimal_places) - self.jxc_order_discount
+        return base / self.quantity
 
     def _jxc_grni_amount(self):
         """Receipt value of the billed quantity; the bill that completes the received quantity
@@ -148,8 +247,8 @@ class AccountInvoiceLine(models.Model):
         if self.invoice_id.type == "in_refund":
             # Credited goods went back at their receipt cost: clear what the returns put on GRNI.
             returns = receipt_lines.filtered(lambda l: l.picking_id.picking_type == "supplier_return")
-            returned_qty = sum(l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id) for l in returns)
-            qty = self.uom_id._compute_quantity(self.quantity, purchase_line.uom_id)
+            returned_qty = sum(l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id, round=False) for l in returns)
+            qty = self.uom_id._compute_quantity(self.quantity, purchase_line.uom_id, round=False)
             return currency.round(sum(returns.mapped("value")) * qty / returned_qty) if returned_qty else 0.0
         sign = {"receipt": 1, "supplier_return": -1}
         received_value = sum(sign.get(l.picking_id.picking_type, 0) * l.value for l in receipt_lines)
@@ -157,8 +256,8 @@ class AccountInvoiceLine(models.Model):
         others = purchase_line.invoice_line_ids.filtered(
             lambda l: l != self and l.invoice_id.state in ("open", "paid") and l.invoice_id.type == "in_invoice")
         billed_before = sum(others.mapped("jxc_grni_amount"))
-        qty = self.uom_id._compute_quantity(self.quantity, purchase_line.uom_id)
-        qty_before = sum(l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id) for l in others)
+        qty = self.uom_id._compute_quantity(self.quantity, purchase_line.uom_id, round=False)
+        qty_before = sum(l.uom_id._compute_quantity(l.quantity, purchase_line.uom_id, round=False) for l in others)
         if received_qty and currency.round(qty_before + qty - received_qty) >= 0:
             return currency.round(received_value - billed_before)
         return currency.round(received_value * qty / received_qty) if received_qty else 0.0

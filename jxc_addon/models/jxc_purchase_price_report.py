@@ -2,6 +2,7 @@ from odoo import api, fields, models, tools
 from odoo.addons import decimal_precision as dp
 
 from .jxc_purchase_order import PURCHASE_STATES
+from .jxc_sql_report_mixin import create_sql_functions, in_company_currency, in_product_unit, weighted_read_group
 
 
 class JxcPurchasePriceReport(models.Model):
@@ -34,51 +35,28 @@ class JxcPurchasePriceReport(models.Model):
     @api.model_cr
     def init(self):
         tools.drop_view_if_exists(self._cr, self._table)
+        create_sql_functions(self._cr)
         # Rates as res.currency._get_rates reads them: the latest at the order date, 1.0 when none.
         self._cr.execute("""
             CREATE VIEW jxc_purchase_price_report AS (
                 SELECT l.id, o.date_order, o.id AS order_id, l.product_id, pt.categ_id, o.partner_id, o.user_id,
                        o.warehouse_id, o.company_id, o.state, pt.uom_id,
-                       l.product_qty / lu.factor * pu.factor AS quantity,
-                       l.price_subtotal * rate.factor AS amount,
-                       l.price_subtotal * rate.factor / NULLIF(l.product_qty / lu.factor * pu.factor, 0)
-                           AS price_average
+                       {quantity} AS quantity,
+                       {amount} AS amount,
+                       {amount} / NULLIF({quantity}, 0) AS price_average
                   FROM jxc_purchase_order_line l
                   JOIN jxc_purchase_order o ON o.id = l.order_id
                   JOIN res_company c ON c.id = o.company_id
                   JOIN product_product pp ON pp.id = l.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  JOIN product_uom lu ON lu.id = l.uom_id
-                  JOIN product_uom pu ON pu.id = pt.uom_id
-                  CROSS JOIN LATERAL (
-                      SELECT CASE WHEN o.currency_id = c.currency_id THEN 1.0 ELSE
-                          COALESCE((SELECT r.rate FROM res_currency_rate r
-                                     WHERE r.currency_id = c.currency_id AND r.name <= o.date_order
-                                       AND (r.company_id IS NULL OR r.company_id = o.company_id)
-                                     ORDER BY r.company_id, r.name DESC LIMIT 1), 1.0)
-                          / COALESCE((SELECT r.rate FROM res_currency_rate r
-                                       WHERE r.currency_id = o.currency_id AND r.name <= o.date_order
-                                         AND (r.company_id IS NULL OR r.company_id = o.company_id)
-                                       ORDER BY r.company_id, r.name DESC LIMIT 1), 1.0)
-                      END AS factor
-                  ) rate
                  WHERE o.state != 'cancel'
             )
-        """)
+        """.format(quantity=in_product_unit("l.product_qty"), amount=in_company_currency("l.price_subtotal")))
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
         """A group's average price is its amount over its quantity, not a sum or mean of prices."""
-        fields = list(fields or [])
-        if "price_average" not in fields:
-            return super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby,
-                                      lazy=lazy)
-        extra = [name for name in ("amount", "quantity") if name not in fields]
-        groups = super().read_group(domain, fields + extra, groupby, offset=offset, limit=limit,
-                                    orderby=orderby, lazy=lazy)
-        for group in groups:
-            quantity = group.get("quantity") or 0.0
-            group["price_average"] = (group.get("amount") or 0.0) / quantity if quantity else 0.0
-            for name in extra:
-                group.pop(name, None)
-        return groups
+        parent = super().read_group
+        return weighted_read_group(
+            lambda names: parent(domain, names, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy),
+            fields, "price_average", "amount", "quantity")

@@ -120,6 +120,9 @@ class JxcReorderRule(models.Model):
                   JOIN product_template t ON t.id = p.product_tmpl_id
                   JOIN product_uom pu ON pu.id = t.uom_id
                   JOIN rules r ON r.product_id = l.product_id AND r.warehouse_id = o.warehouse_id
+                 -- lines with goods still to come (partial index jxc_purchase_order_line_to_receive_idx):
+                 -- received ones, the history, are not read
+                 WHERE l.product_qty > COALESCE(l.qty_received, 0) + COALESCE(l.qty_rejected, 0)
                  GROUP BY l.product_id, o.warehouse_id
             ), requested AS (
                 -- requests not refused nor yet turned into orders (any warehouse: requests name none)

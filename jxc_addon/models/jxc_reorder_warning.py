@@ -5,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.replenishment import reorder_quantity
+from ..lib.stock_analysis import ACTION_PROMOTION, ACTION_STOP_REORDER, ACTION_TRANSFER, holding_cost, slow_mover_action
 from .jxc_guarded_mixin import check_groups
 
 WARNING_KINDS = [
@@ -15,6 +16,12 @@ WARNING_KINDS = [
     ("backup", "Backup Failed"),
 ]
 WARNING_STATES = [("open", "Open"), ("closed", "Closed")]
+# What to do with slow-moving stock (lib.stock_analysis.slow_mover_action says which).
+SLOW_ACTIONS = [
+    (ACTION_TRANSFER, "Transfer to where it sells"),
+    (ACTION_STOP_REORDER, "Stop reordering"),
+    (ACTION_PROMOTION, "Promotion"),
+]
 # Keys of the PostgreSQL advisory locks held while a scan runs: one scan of a kind at a time across workers.
 REORDER_SCAN_LOCK = 7303001
 SLOW_MOVING_SCAN_LOCK = 7303002
@@ -51,7 +58,9 @@ class JxcReorderWarning(models.Model):
     _jxc_draft_states = ("open",)
     _jxc_control_fields = ("state", "kind", "name", "rule_id", "product_id", "warehouse_id", "company_id",
                            "min_qty", "max_qty", "projected_qty", "suggested_qty", "value", "partner_id",
-                           "amount_overdue", "days_overdue", "date_open", "date_closed")
+                           "amount_overdue", "days_overdue", "date_open", "date_closed",
+                           "last_sale_date", "days_since_sale", "holding_cost", "suggested_action",
+                           "suggested_warehouse_id")
     _jxc_unlink_states = ("open", "closed")
 
     name = fields.Char(readonly=True)
@@ -75,6 +84,23 @@ class JxcReorderWarning(models.Model):
     days_overdue = fields.Integer("Days Overdue", readonly=True, help="Days since the oldest overdue invoice was due.")
     date_open = fields.Datetime("Opened on", readonly=True)
     date_closed = fields.Datetime("Closed on", readonly=True)
+    # Slow-moving stock, as the scan found it.
+    last_sale_date = fields.Date("Last Sale", readonly=True,
+                                 help="Last sales delivery of the product from this warehouse.")
+    days_since_sale = fields.Integer(
+        "Days Since Last Sale", readonly=True,
+        help="Days since the last sales delivery from this warehouse; since the goods first came in "
+             "when this warehouse never sold them.")
+    holding_cost = fields.Float(
+        "Holding Cost So Far", readonly=True, groups="jxc_addon.group_jxc_price",
+        help="Annual holding rate (Settings) × value tied up × days since the last sale / 365.")
+    suggested_action = fields.Selection(
+        SLOW_ACTIONS, "Suggested Action", readonly=True,
+        help="Transfer: it sold in another warehouse over the slow-moving days. Stop reordering: a reorder "
+             "rule still replenishes it here. Promotion: otherwise.")
+    suggested_warehouse_id = fields.Many2one(
+        "jxc.warehouse", "Transfer To", readonly=True,
+        help="The warehouse that sold the most of it over the slow-moving days.")
 
     @api.model_cr
     def init(self):
@@ -221,23 +247,79 @@ class JxcReorderWarning(models.Model):
                      WHERE w.kind = 'slow' AND w.state = 'open' AND w.company_id = %(company)s
                        AND NOT EXISTS (SELECT 1 FROM slow s WHERE s.product_id = w.product_id
                                                             AND s.warehouse_id = w.warehouse_id)
+                ), sold AS (
+                    -- what each warehouse sold of the slow products over the slow-moving days
+                    SELECT l.product_id, l.warehouse_id, -SUM(l.quantity) AS qty
+                      FROM jxc_stock_ledger l
+                     WHERE l.company_id = %(company)s AND l.date > %(since)s AND l.picking_type = 'delivery'
+                       AND l.product_id IN (SELECT product_id FROM slow)
+                     GROUP BY l.product_id, l.warehouse_id
+                    HAVING SUM(l.quantity) < 0
+                ), enriched AS (
+                    SELECT s.product_id, s.warehouse_id, s.quantity, s.value, sale.date AS last_sale,
+                           %(today)s::date - COALESCE(sale.date, arrival.date, %(today)s::date) AS idle_days,
+                           best.warehouse_id AS sells_in, COALESCE(best.qty, 0) AS sold_elsewhere,
+                           EXISTS (SELECT 1 FROM jxc_reorder_rule r
+                                    WHERE r.product_id = s.product_id AND r.warehouse_id = s.warehouse_id
+                                      AND r.active AND r.max_qty > 0) AS reordered
+                      FROM slow s
+                      LEFT JOIN LATERAL (
+                          SELECT MAX(l.date) AS date FROM jxc_stock_ledger l
+                            JOIN jxc_stock_picking p ON p.id = l.picking_id AND p.state = 'done'
+                           WHERE l.product_id = s.product_id AND l.warehouse_id = s.warehouse_id
+                             AND l.picking_type = 'delivery' AND l.kind = 'move') sale ON TRUE
+                      LEFT JOIN LATERAL (
+                          SELECT MIN(l.date) AS date FROM jxc_stock_ledger l
+                           WHERE l.product_id = s.product_id AND l.warehouse_id = s.warehouse_id
+                             AND l.quantity > 0) arrival ON TRUE
+                      LEFT JOIN LATERAL (
+                          SELECT x.warehouse_id, x.qty FROM sold x
+                           WHERE x.product_id = s.product_id AND x.warehouse_id <> s.warehouse_id
+                           ORDER BY x.qty DESC, x.warehouse_id LIMIT 1) best ON TRUE
+                ), upserted AS (
+                    INSERT INTO jxc_reorder_warning (kind, state, product_id, warehouse_id, company_id, user_id, name,
+                                                     projected_qty, value, last_sale_date, days_since_sale, date_open,
+                                                     create_uid, create_date, write_uid, write_date)
+                    SELECT 'slow', 'open', e.product_id, e.warehouse_id, %(company)s, wh.manager_id,
+                           COALESCE('[' || pp.default_code || '] ', '') || pt.name, e.quantity, e.value,
+                           e.last_sale, e.idle_days, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM enriched e
+                      JOIN jxc_warehouse wh ON wh.id = e.warehouse_id
+                      JOIN product_product pp ON pp.id = e.product_id
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                    ON CONFLICT (kind, product_id, warehouse_id) WHERE state = 'open' AND rule_id IS NULL
+                    DO UPDATE SET projected_qty = EXCLUDED.projected_qty, value = EXCLUDED.value,
+                                  last_sale_date = EXCLUDED.last_sale_date,
+                                  days_since_sale = EXCLUDED.days_since_sale, write_date = EXCLUDED.write_date
+                    RETURNING id, product_id, warehouse_id
                 )
-                INSERT INTO jxc_reorder_warning (kind, state, product_id, warehouse_id, company_id, user_id, name,
-                                                 projected_qty, value, date_open,
-                                                 create_uid, create_date, write_uid, write_date)
-                SELECT 'slow', 'open', s.product_id, s.warehouse_id, %(company)s, wh.manager_id,
-                       COALESCE('[' || pp.default_code || '] ', '') || pt.name, s.quantity, s.value,
-                       %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM slow s
-                  JOIN jxc_warehouse wh ON wh.id = s.warehouse_id
-                  JOIN product_product pp ON pp.id = s.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                ON CONFLICT (kind, product_id, warehouse_id) WHERE state = 'open' AND rule_id IS NULL
-                DO UPDATE SET projected_qty = EXCLUDED.projected_qty, value = EXCLUDED.value,
-                              write_date = EXCLUDED.write_date
-            """, {"company": company.id, "since": since, "now": now, "uid": self.env.uid})
+                SELECT u.id, e.value, e.idle_days, e.sold_elsewhere, e.sells_in, e.reordered
+                  FROM upserted u JOIN enriched e ON e.product_id = u.product_id AND e.warehouse_id = u.warehouse_id
+            """, {"company": company.id, "since": since, "now": now, "uid": self.env.uid,
+                  "today": fields.Date.context_today(self)})
+            self._suggest_slow_actions(cr.fetchall(), company.jxc_holding_rate)
         self.invalidate_cache()
         return True
+
+    def _suggest_slow_actions(self, rows, holding_rate):
+        """Holding cost so far and suggested action of the slow-moving warnings the scan just wrote:
+        rows of (warning id, value tied up, days since the last sale, quantity sold in the best other
+        warehouse, that warehouse, whether a reorder rule replenishes it here)."""
+        if not rows:
+            return
+        ids, costs, actions, warehouses = [], [], [], []
+        for warning_id, value, idle_days, sold_elsewhere, sells_in, reordered in rows:
+            action = slow_mover_action(float(sold_elsewhere or 0.0), reordered)
+            ids.append(warning_id)
+            costs.append(round(holding_cost(float(value or 0.0), holding_rate or 0.0, idle_days or 0), 2))
+            actions.append(action)
+            warehouses.append(sells_in if action == ACTION_TRANSFER else None)
+        self.env.cr.execute("""
+            UPDATE jxc_reorder_warning w
+               SET holding_cost = v.cost, suggested_action = v.action, suggested_warehouse_id = v.warehouse_id
+              FROM unnest(%s::int[], %s::numeric[], %s::varchar[], %s::int[]) AS v(id, cost, action, warehouse_id)
+             WHERE w.id = v.id
+        """, (ids, costs, actions, warehouses))
 
     # ------------------------------------------------------------------ overdue receivables
     @api.model

@@ -7,7 +7,8 @@ from odoo.addons import decimal_precision as dp
 
 from ..lib.formatting import format_amount
 from ..lib.margin import line_margin
-from .jxc_guarded_mixin import set_creator
+from ..lib.order_discount import order_target, spread_reduction
+from .jxc_guarded_mixin import check_groups, set_creator
 
 SALE_STATES = [
     ("quotation", "Quotation"),
@@ -18,6 +19,10 @@ SALE_STATES = [
 DELIVERY_STATUSES = [("none", "Nothing Delivered"), ("partial", "Partially Delivered"), ("full", "Fully Delivered")]
 INVOICE_STATUSES = [("none", "Nothing Invoiced"), ("partial", "Partially Invoiced"), ("full", "Fully Invoiced")]
 PAYMENT_STATUSES = [("none", "Not Paid"), ("partial", "Partially Paid"), ("paid", "Paid")]
+# 抹零: the total (taxes included) rounded down after the order discount.
+TOTAL_ROUNDINGS = [("none", "No Rounding"), ("yuan", "Down to the Yuan"), ("ten", "Down to Ten Yuan")]
+# States of a posted payment (Odoo 11 account.payment).
+POSTED_PAYMENT_STATES = ("posted", "sent", "reconciled")
 
 
 class JxcSaleOrder(models.Model):
@@ -29,8 +34,9 @@ class JxcSaleOrder(models.Model):
     # jxc.guarded.mixin: confirmed orders keep their customer, warehouse and prices (the
     # reservation and the credit check were made on them); states and overrides come from buttons.
     _jxc_draft_states = ("quotation",)
-    _jxc_control_fields = ("state", "credit_override_reason")
-    _jxc_frozen_fields = ("partner_id", "warehouse_id", "pricelist_id", "currency_id", "company_id", "date_order")
+    _jxc_control_fields = ("state", "credit_override_reason", "price_override_reason")
+    _jxc_frozen_fields = ("partner_id", "warehouse_id", "pricelist_id", "currency_id", "company_id", "date_order",
+                          "discount_percent", "discount_amount", "total_rounding")
     _jxc_unlink_states = ("quotation", "cancel")
 
     name = fields.Char("Number", required=True, copy=False, readonly=True, index=True, default=lambda self: _("New"))
@@ -45,7 +51,8 @@ class JxcSaleOrder(models.Model):
                              states={"quotation": [("readonly", False)]})
     warehouse_id = fields.Many2one(
         "jxc.warehouse", "Ship From", required=True, readonly=True, states={"quotation": [("readonly", False)]},
-        default=lambda self: self.env["jxc.warehouse"].search([("company_id", "=", self.env.user.company_id.id)], limit=1))
+        default=lambda self: self.env["jxc.warehouse"]._jxc_default_warehouse(),
+        domain=lambda self: self.env["jxc.warehouse"]._jxc_warehouse_choices())
     pricelist_id = fields.Many2one("product.pricelist", "Pricelist", readonly=True,
                                    states={"quotation": [("readonly", False)]})
     currency_id = fields.Many2one("res.currency", required=True, readonly=True,
@@ -57,6 +64,24 @@ class JxcSaleOrder(models.Model):
                                states={"quotation": [("readonly", False)]})
     picking_ids = fields.One2many("jxc.stock.picking", "sale_id", "Deliveries", readonly=True)
     picking_count = fields.Integer(compute="_compute_picking_count")
+    discount_percent = fields.Float(
+        "Order Discount (%)", digits=dp.get_precision("Discount"), readonly=True,
+        states={"quotation": [("readonly", False)]},
+        help="整单折扣: taken off the order's total (taxes included), spread over the lines in proportion "
+             "to their amounts.")
+    discount_amount = fields.Monetary(
+        "Order Discount Amount", readonly=True, states={"quotation": [("readonly", False)]},
+        help="Taken off the total (taxes included) after the percentage, spread over the lines.")
+    total_rounding = fields.Selection(
+        TOTAL_ROUNDINGS, "Round Total (抹零)", default="none", required=True, readonly=True,
+        states={"quotation": [("readonly", False)]},
+        help="Round the total (taxes included) down to the yuan or to ten yuan after the order discount; "
+             "what is taken off is spread over the lines.")
+    amount_before_discount = fields.Monetary(
+        "Total before Order Discount", compute="_compute_amounts", store=True, compute_sudo=True)
+    amount_order_discount = fields.Monetary(
+        "Order Discount", compute="_compute_amounts", store=True, compute_sudo=True,
+        help="What the order discount and 抹零 take off the total (taxes included).")
     amount_untaxed = fields.Monetary("Untaxed", compute="_compute_amounts", store=True, compute_sudo=True)
     amount_tax = fields.Monetary("Taxes", compute="_compute_amounts", store=True, compute_sudo=True)
     amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True, compute_sudo=True)
@@ -64,22 +89,80 @@ class JxcSaleOrder(models.Model):
                              groups="jxc_addon.group_jxc_manager")
     delivery_status = fields.Selection(DELIVERY_STATUSES, compute="_compute_statuses", store=True)
     invoice_status = fields.Selection(INVOICE_STATUSES, compute="_compute_statuses", store=True)
-    payment_status = fields.Selection(PAYMENT_STATUSES, compute="_compute_payment_status",
-                                      help="From the invoices of the order and their payments.")
+    payment_status = fields.Selection(PAYMENT_STATUSES, compute="_compute_payments",
+                                      help="From the deposits of the order, its invoices and their payments.")
+    deposit_payment_ids = fields.One2many("account.payment", "jxc_sale_id", "Deposit Payments", readonly=True,
+                                          groups="account.group_account_invoice")
+    amount_deposit = fields.Monetary(
+        "Deposits", compute="_compute_payments",
+        help="订金/预收: customer payments registered on the order (posted), in the order's currency.")
+    amount_paid = fields.Monetary(
+        "Paid", compute="_compute_payments",
+        help="What the customer paid on the order: deposits not yet used on other invoices and the payments "
+             "of its invoices, less money paid back on its credit notes.")
+    amount_to_pay = fields.Monetary(
+        "To Pay", compute="_compute_payments",
+        help="The order's total less its credit notes and what was paid.")
     credit_override_reason = fields.Text("Credit Override Reason", readonly=True, copy=False,
                                          track_visibility="onchange")
     credit_blocked = fields.Boolean(
         "Refused by Credit Control", compute="_compute_credit_blocked",
         help="The credit control refuses to confirm this quotation: a 进销存 Manager may override it.")
+    price_override_reason = fields.Text(
+        "Price Approval Reason", readonly=True, copy=False, track_visibility="onchange",
+        help="Why a 进销存 Manager let lines below their minimum sale price through; withdrawn when the "
+             "lines or the order discount change.")
+    price_blocked = fields.Boolean(
+        "Below Minimum Price", compute="_compute_price_blocked",
+        help="Lines of this quotation sell below their minimum sale price: a 进销存 Manager must approve them.")
     note = fields.Text()
 
-    @api.depends("line_ids.price_subtotal", "line_ids.price_tax", "line_ids.margin")
+    @api.depends("line_ids.price_subtotal", "line_ids.price_tax", "line_ids.margin",
+                 "line_ids.order_discount_amount")
     def _compute_amounts(self):
         for order in self:
             order.amount_untaxed = sum(order.line_ids.mapped("price_subtotal"))
             order.amount_tax = sum(order.line_ids.mapped("price_tax"))
             order.amount_total = order.amount_untaxed + order.amount_tax
             order.margin = sum(order.line_ids.sudo().mapped("margin"))
+            before = order.amount_total
+            if any(order.line_ids.mapped("order_discount_amount")):
+                before = order._jxc_line_amounts(order.line_ids)[1]
+            order.amount_before_discount = before
+            order.amount_order_discount = order.currency_id.round(before - order.amount_total) \
+                if order.currency_id else before - order.amount_total
+
+    def _jxc_discounted(self):
+        return bool(self.discount_percent or self.discount_amount or self.total_rounding not in (False, "none"))
+
+    def _jxc_line_amounts(self, lines):
+        """({line: its amounts}, total before the order discount) for `lines` of the order, the
+        order discount and 抹零 spread over them (lib/order_discount.py). A line's share lowers its
+        base (price × quantity after its own discount); its taxes are computed on what is left,
+        as an invoice line carrying the same share computes them."""
+        currency = self.currency_id or self.company_id.currency_id or self.env.user.company_id.currency_id
+        lines = list(lines)
+        bases = [line._jxc_base() for line in lines]
+
+        def total_of(index, base):
+            return lines[index]._jxc_taxes(base, bases[index])["total_included"]
+        before = sum(total_of(i, base) for i, base in enumerate(bases))
+        new_bases = bases
+        if self._jxc_discounted() and lines:
+            target = order_target(before, self.discount_percent, self.discount_amount, self.total_rounding,
+                                  currency.rounding)
+            new_bases = spread_reduction(bases, total_of, target, currency.rounding)[0]
+        amounts = {}
+        for line, base0, base in zip(lines, bases, new_bases):
+            taxes = line._jxc_taxes(base, base0)
+            qty = line.product_qty
+            amounts[line] = {
+                "price_subtotal": taxes["total_excluded"],
+                "price_tax": taxes["total_included"] - taxes["total_excluded"],
+                "order_discount_amount": currency.round(base0 - base),
+                "price_net": base / qty if qty else line._jxc_price_reduced(),
+            }
+        return amounts, currency.round(before)
 
     @api.depends("line_ids.qty_delivered", "line_ids.qty_invoiced", "line_ids.product_qty")
     def _compute_statuses(self):
@@ -91,21 +174,52 @@ class JxcSaleOrder(models.Model):
                                     else "partial" if any(lines.mapped("qty_invoiced")) else "none")
 
     @api.multi
-    def _compute_payment_status(self):
-        for order in self:
-            invoices = order.sudo().line_ids.mapped("invoice_line_ids.invoice_id").filtered(
-                lambda i: i.type == "out_invoice" and i.state in ("open", "paid"))
-            if not invoices:
+    def _compute_payments(self):
+        # Read as the system: salesmen see what was paid, not the payments and invoices themselves.
+        for order, system in zip(self, self.sudo()):
+            currency = order.currency_id
+            paid = credited = deposits = 0.0
+            invoices = system.line_ids.mapped("invoice_line_ids.invoice_id").filtered(
+                lambda i: i.state in ("open", "paid"))
+            for invoice in invoices:
+                sign = -1 if invoice.type == "out_refund" else 1
+                paid += sign * invoice.currency_id.compute(invoice.amount_total - invoice.residual, currency)
+                if invoice.type == "out_refund":
+                    credited += invoice.currency_id.compute(invoice.amount_total, currency)
+            for payment in system.deposit_payment_ids.filtered(lambda p: p.state in POSTED_PAYMENT_STATES):
+                deposits += payment.currency_id.with_context(date=payment.payment_date).compute(
+                    payment.amount, currency)
+                # what is left of the deposit, not yet used on an invoice
+                for line in payment._jxc_receivable_lines():
+                    if line.currency_id == currency:
+                        paid -= line.amount_residual_currency
+                    else:
+                        paid -= line.company_id.currency_id.with_context(date=payment.payment_date).compute(
+                            line.amount_residual, currency)
+            order.amount_deposit = currency.round(deposits)
+            order.amount_paid = currency.round(paid)
+            order.amount_to_pay = 0.0 if order.state == "cancel" else currency.round(
+                order.amount_total - credited - paid)
+            if currency.is_zero(order.amount_paid) or currency.compare_amounts(order.amount_paid, 0.0) < 0:
                 order.payment_status = "none"
-            elif all(i.state == "paid" for i in invoices) and order.invoice_status == "full":
+            elif order.state != "quotation" and currency.compare_amounts(order.amount_to_pay, 0.0) <= 0:
                 order.payment_status = "paid"
             else:
-                order.payment_status = "partial" if any(i.residual < i.amount_total for i in invoices) else "none"
+                order.payment_status = "partial"
 
     @api.multi
     def _compute_picking_count(self):
         for order in self:
             order.picking_count = len(order.picking_ids)
+
+    # (non-stored: its dependencies name what the stored net prices are computed from, so that a
+    # change invalidates it at once)
+    @api.depends("state", "price_override_reason", "discount_percent", "discount_amount", "total_rounding",
+                 "line_ids.below_min_price", "line_ids.price_unit", "line_ids.discount", "line_ids.product_qty",
+                 "line_ids.product_id", "line_ids.uom_id", "line_ids.tax_ids")
+    def _compute_price_blocked(self):
+        for order in self:
+            order.price_blocked = bool(order.state == "quotation" and order._price_problem())
 
     @api.depends("state", "credit_override_reason")
     def _compute_credit_blocked(self):
@@ -117,7 +231,7 @@ class JxcSaleOrder(models.Model):
     def _onchange_partner_id(self):
         partner = self.partner_id.commercial_partner_id
         if partner:
-            self.pricelist_id = partner.property_product_pricelist
+            self.pricelist_id = partner._jxc_sale_pricelist(self.company_id)
             self.payment_term_id = partner.property_payment_term_id
 
     @api.onchange("pricelist_id")
@@ -129,7 +243,31 @@ class JxcSaleOrder(models.Model):
     def create(self, vals):
         if vals.get("name", "/") in ("/", _("New")):
             vals["name"] = self.env["ir.sequence"].next_by_code("jxc.sale.order") or "/"
+        if vals.get("partner_id") and "pricelist_id" not in vals:
+            # The customer's price level, as the form proposes it (for orders made over XML-RPC).
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.user.company_id
+            pricelist = self.env["res.partner"].browse(vals["partner_id"])._jxc_sale_pricelist(company)
+            if pricelist and pricelist.currency_id == (
+                    self.env["res.currency"].browse(vals.get("currency_id")) or company.currency_id):
+                vals["pricelist_id"] = pricelist.id
         return super().create(vals)
+
+    @api.multi
+    def write(self, vals):
+        res = super().write(vals)
+        if "warehouse_id" in vals:
+            # Record rules are checked before a write: the new warehouse must be one of the user's too.
+            self.check_access_rule("write")
+        if {"discount_percent", "discount_amount", "total_rounding", "line_ids"}.intersection(vals):
+            self._jxc_withdraw_price_approval()
+        return res
+
+    def _jxc_withdraw_price_approval(self):
+        """A Manager approved the prices as they were: a change of the lines or of the order
+        discount withdraws his approval."""
+        approved = self.filtered(lambda o: o.state == "quotation" and o.price_override_reason)
+        if approved:
+            approved._write_state({"price_override_reason": False})
 
     # ------------------------------------------------------------------ buttons
     @api.multi
@@ -159,6 +297,8 @@ class JxcSaleOrder(models.Model):
             if bad:
                 raise UserError(_("Quantities must be positive, prices not negative and discounts "
                                   "between 0 and 100 (%s).") % bad[0].product_id.display_name)
+            order._check_order_discount()
+            order._check_min_prices()
             order._check_credit(order.amount_total)
             order.line_ids._reserve(partial)
             order._write_state({"state": "confirmed"})
@@ -222,6 +362,71 @@ class JxcSaleOrder(models.Model):
     def _check_credit_override_right(self):
         if self.env.uid != SUPERUSER_ID and not self.env.user.has_group("jxc_addon.group_jxc_manager"):
             raise AccessError(_("Only a 进销存 Manager may override the credit control."))
+
+    @api.multi
+    def action_price_override(self, reason):
+        """A Manager lets lines below their minimum sale price through; the reason stays in the chatter."""
+        self.ensure_one()
+        self._check_price_override_right()
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason for selling below the minimum price."))
+        if self.state != "quotation":
+            raise UserError(_("Only the prices of a quotation can be approved."))
+        problem = self._price_problem(approved_too=True)
+        self._write_state({"price_override_reason": reason})
+        self.message_post(body=_("Prices below the minimum approved by %s: %s (%s)") % (
+            self.env.user.name, reason, problem or _("no line below its minimum")))
+        return True
+
+    @api.multi
+    def action_open_price_override(self):
+        """The wizard in which a Manager gives the reason, then confirms the quotation."""
+        self.ensure_one()
+        self._check_price_override_right()
+        return self.env["jxc.credit.override.wizard"]._action_open(
+            {"default_sale_id": self.id}, name=_("Approve Prices below the Minimum"))
+
+    def _check_price_override_right(self):
+        if self.env.uid != SUPERUSER_ID and not self.env.user.has_group("jxc_addon.group_jxc_manager"):
+            raise AccessError(_("Only a 进销存 Manager may approve prices below the minimum sale price."))
+
+    @api.multi
+    def action_register_deposit(self):
+        """订金/预收: a customer payment registered on the order, before delivery or invoice. Its form
+        opens with the order, customer and amount to pay filled in; once posted, the credit control
+        counts it and the order's invoices are paid with it as soon as they are validated."""
+        self.ensure_one()
+        check_groups(self.env, "account.group_account_invoice", _("register deposits"))
+        if self.state not in ("quotation", "confirmed"):
+            raise UserError(_("Deposits are registered on quotations and sales orders in progress (%s).")
+                            % self.name)
+        return {
+            "type": "ir.actions.act_window", "name": _("Register Deposit"), "res_model": "account.payment",
+            "view_mode": "form", "views": [(self.env.ref("account.view_account_payment_form").id, "form")],
+            "target": "current",
+            "context": {
+                "default_payment_type": "inbound", "default_partner_type": "customer",
+                "default_partner_id": self.partner_id.commercial_partner_id.id,
+                "default_amount": max(self.amount_to_pay, 0.0), "default_currency_id": self.currency_id.id,
+                "default_communication": self.name, "default_jxc_sale_id": self.id,
+            },
+        }
+
+    def _jxc_open_invoices(self):
+        """The customer invoices of these orders still to be paid."""
+        return self.sudo().mapped("line_ids.invoice_line_ids.invoice_id").filtered(
+            lambda i: i.type == "out_invoice" and i.state == "open").with_env(self.env)
+
+    @api.multi
+    def action_view_deposits(self):
+        self.ensure_one()
+        action = self.env.ref("account.action_account_payments").read()[0]
+        action["domain"] = [("jxc_sale_id", "=", self.id)]
+        action["context"] = {"default_jxc_sale_id": self.id, "default_payment_type": "inbound",
+                             "default_partner_type": "customer",
+                             "default_partner_id": self.partner_id.commercial_partner_id.id,
+                             "default_communication": self.name}
+        return action
 
     @api.multi
     def action_deliver(self):
@@ -292,6 +497,36 @@ class JxcSaleOrder(models.Model):
         action["domain"] = [("sale_id", "in", self.ids)]
         return action
 
+    # ------------------------------------------------------------------ order discount and prices
+    def _check_order_discount(self):
+        if not 0 <= self.discount_percent <= 100 or self.discount_amount < 0:
+            raise UserError(_("The order discount of %s must be between 0 and 100%% and its amount not "
+                              "negative.") % self.name)
+        if self._jxc_discounted() and self.currency_id.compare_amounts(
+                self.discount_amount, self.amount_before_discount) > 0:
+            raise UserError(_("The order discount amount of %s is more than its total.") % self.name)
+
+    def _check_min_prices(self):
+        """Lines below their minimum sale price need a Manager's approval."""
+        problem = self._price_problem()
+        if problem:
+            raise UserError(problem)
+
+    def _price_problem(self, approved_too=False):
+        """Why the minimum prices refuse this order (its lines below the minimum), or None."""
+        if self.price_override_reason and not approved_too:
+            return None
+        below = self.line_ids.filtered("below_min_price")
+        if not below:
+            return None
+        return _("%(order)s sells below the minimum sale price: %(lines)s. A 进销存 Manager may approve it.") % {
+            "order": self.name, "lines": "; ".join(
+                _("%(product)s at %(price)s (minimum %(minimum)s)") % {
+                    "product": line.product_id.display_name,
+                    "price": format_amount(self.env, line.price_net, self.currency_id),
+                    "minimum": format_amount(self.env, line.min_price, self.currency_id)}
+                for line in below)}
+
     # ------------------------------------------------------------------ credit control
     def _check_credit(self, amount):
         """Refuse when the customer is on hold, has an invoice overdue by more than its credit days,
@@ -359,6 +594,24 @@ class JxcSaleOrderLine(models.Model):
     tax_ids = fields.Many2many("account.tax", string="Taxes", domain=[("type_tax_use", "=", "sale")])
     price_subtotal = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True)
     price_tax = fields.Monetary(compute="_compute_amount", store=True, compute_sudo=True)
+    order_discount_amount = fields.Monetary(
+        "Order Discount Share", compute="_compute_amount", store=True, compute_sudo=True,
+        help="The line's share of the order discount and 抹零, taken off its amount before taxes are "
+             "computed (in the tax convention of its price); its invoices carry it too.")
+    price_net = fields.Float(
+        "Net Price", compute="_compute_amount", store=True, compute_sudo=True,
+        digits=dp.get_precision("Product Price"),
+        help="Unit price after the line's discount and its share of the order discount, in the line's unit.")
+    min_price = fields.Float(
+        "Minimum Price", compute="_compute_min_price", digits=dp.get_precision("Product Price"),
+        help="最低售价 of the product in the line's unit and the order's currency.")
+    below_min_price = fields.Boolean("Below Minimum", compute="_compute_min_price")
+    last_price = fields.Float(
+        "Last Sale Price", compute="_compute_last_price", digits=dp.get_precision("Product Price"),
+        help="上次售价: the net price of this product on the customer's latest confirmed order (other than "
+             "this one), in the line's unit.")
+    last_price_date = fields.Date("Last Sold on", compute="_compute_last_price")
+    last_price_order = fields.Char("Last Sale Order", compute="_compute_last_price")
     margin = fields.Monetary(
         compute="_compute_margin", store=True, compute_sudo=True, groups="jxc_addon.group_jxc_manager",
         help="Untaxed revenue of the goods the customer kept (delivered minus returned, at the net "
@@ -376,14 +629,97 @@ class JxcSaleOrderLine(models.Model):
     delivery_line_ids = fields.One2many("jxc.stock.picking.line", "sale_line_id", readonly=True)
     invoice_line_ids = fields.One2many("account.invoice.line", "jxc_sale_line_id", readonly=True)
 
-    @api.depends("product_qty", "price_unit", "discount", "tax_ids")
+    @api.depends("product_qty", "price_unit", "discount", "tax_ids", "order_id.discount_percent",
+                 "order_id.discount_amount", "order_id.total_rounding", "order_id.line_ids.product_qty",
+                 "order_id.line_ids.price_unit", "order_id.line_ids.discount", "order_id.line_ids.tax_ids")
     def _compute_amount(self):
+        # The order discount is spread over all the lines of an order: computed order by order.
+        for order in self.mapped("order_id"):
+            lines = self.filtered(lambda line: line.order_id == order)
+            amounts = order._jxc_line_amounts(order.line_ids | lines)[0]
+            for line in lines:
+                line.update(amounts[line])
+        for line in self.filtered(lambda line: not line.order_id):
+            taxes = line._jxc_taxes(line._jxc_base())
+            line.update({"price_subtotal": taxes["total_excluded"], "order_discount_amount": 0.0,
+                         "price_tax": taxes["total_included"] - taxes["total_excluded"],
+                         "price_net": line._jxc_price_reduced()})
+
+    def _jxc_price_reduced(self):
+        return self.price_unit * (1 - (self.discount or 0.0) / 100.0)
+
+    def _jxc_base(self):
+        """Price × quantity after the line's discount, rounded as account.tax.compute_all rounds it."""
+        currency = self.currency_id or self.env.user.company_id.currency_id
+        return round(self._jxc_price_reduced() * self.product_qty, currency.decimal_places)
+
+    def _jxc_taxes(self, base, base_before=None):
+        """account.tax.compute_all() of the line for `base` (its base after its share of the order
+        discount): as for a price of base / quantity, so that fixed taxes still count the quantity."""
+        qty = self.product_qty
+        price = self._jxc_price_reduced() if base_before is None or base == base_before or not qty else base / qty
+        return self.tax_ids.compute_all(price, self.currency_id or None, qty, product=self.product_id,
+                                        partner=self.order_id.partner_id)
+
+    @api.depends("product_id", "uom_id", "price_net", "price_unit", "discount", "product_qty", "tax_ids",
+                 "order_id.currency_id", "order_id.date_order", "order_id.discount_percent",
+                 "order_id.discount_amount", "order_id.total_rounding", "order_id.line_ids.price_unit",
+                 "order_id.line_ids.product_qty", "order_id.line_ids.discount", "order_id.line_ids.tax_ids")
+    def _compute_min_price(self):
+        digits = self.env["decimal.precision"].precision_get("Product Price")
         for line in self:
-            price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
-            taxes = line.tax_ids.compute_all(price, line.currency_id, line.product_qty,
-                                             product=line.product_id, partner=line.order_id.partner_id)
-            line.price_subtotal = taxes["total_excluded"]
-            line.price_tax = taxes["total_included"] - taxes["total_excluded"]
+            minimum = line.product_id.jxc_min_sale_price
+            if minimum and line.uom_id and line.uom_id.category_id == line.product_id.uom_id.category_id:
+                minimum = line.product_id.uom_id._compute_price(minimum, line.uom_id)
+                company_currency = line.order_id.company_id.currency_id
+                if line.currency_id and company_currency and line.currency_id != company_currency:
+                    minimum = company_currency.with_context(date=line.order_id.date_order).compute(
+                        minimum, line.currency_id, round=False)
+            else:
+                minimum = 0.0
+            line.min_price = minimum
+            line.below_min_price = bool(minimum and line.product_qty > 0 and float_compare(
+                line.price_net, minimum, precision_digits=digits) < 0)
+
+    @api.depends("product_id", "uom_id", "order_id.partner_id", "order_id.currency_id")
+    def _compute_last_price(self):
+        found = self._jxc_last_prices()
+        for line in self:
+            last = found.get((line.order_id.partner_id.commercial_partner_id.id, line.product_id.id,
+                              line.order_id.currency_id.id, line.order_id.company_id.id))
+            price = 0.0
+            if last and line.uom_id:
+                uom = self.env["product.uom"].browse(last["uom_id"])
+                price = uom._compute_price(last["price"], line.uom_id) \
+                    if uom.category_id == line.uom_id.category_id else 0.0
+            line.last_price = price
+            line.last_price_date = last and last["date_order"]
+            line.last_price_order = last and last["name"]
+
+    def _jxc_last_prices(self):
+        """{(customer, product, currency, company): the latest confirmed line's net price, unit, date
+        and order} for these lines' customers and products, their own orders left out (one query).
+        Read as the system: the customer's last price counts whichever salesman sold."""
+        lines = self.filtered(lambda l: l.product_id and l.order_id.partner_id)
+        if not lines:
+            return {}
+        own = [order_id for order_id in lines.mapped("order_id").ids if isinstance(order_id, int)]
+        self.env.cr.execute("""
+            SELECT DISTINCT ON (p.commercial_partner_id, l.product_id, o.currency_id, o.company_id)
+                   p.commercial_partner_id, l.product_id, o.currency_id, o.company_id,
+                   COALESCE(l.price_net, l.price_unit * (1 - COALESCE(l.discount, 0) / 100)) AS price,
+                   l.uom_id, o.date_order, o.name
+              FROM jxc_sale_order_line l
+              JOIN jxc_sale_order o ON o.id = l.order_id
+              JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.state IN ('confirmed', 'done') AND l.product_id = ANY(%s)
+               AND p.commercial_partner_id = ANY(%s) AND o.id <> ALL(%s)
+             ORDER BY p.commercial_partner_id, l.product_id, o.currency_id, o.company_id,
+                      o.date_order DESC, o.id DESC, l.id DESC
+        """, (list(set(lines.mapped("product_id").ids)),
+              list(set(lines.mapped("order_id.partner_id.commercial_partner_id").ids)), own))
+        return {(r["commercial_partner_id"], r["product_id"], r["currency_id"], r["company_id"]): r
+                for r in self.env.cr.dictfetchall()}
 
     @api.depends("price_subtotal", "product_qty", "qty_delivered", "qty_returned",
                  "delivery_line_ids.picking_id.state")
@@ -418,9 +754,9 @@ class JxcSaleOrderLine(models.Model):
     def _compute_quantities(self):
         for line in self:
             done = line.delivery_line_ids.filtered(lambda l: l.picking_id.state == "done")
-            delivered = sum(l.uom_id._compute_quantity(l.quantity, line.uom_id) for l in done
+            delivered = sum(l.uom_id._compute_quantity(l.quantity, line.uom_id, round=False) for l in done
                             if l.picking_id.picking_type == "delivery")
-            returned = sum(l.uom_id._compute_quantity(l.quantity, line.uom_id) for l in done
+            returned = sum(l.uom_id._compute_quantity(l.quantity, line.uom_id, round=False) for l in done
                            if l.picking_id.picking_type == "customer_return")
             line.qty_delivered = delivered - returned
             line.qty_returned = returned
@@ -440,8 +776,29 @@ class JxcSaleOrderLine(models.Model):
     def _compute_invoiced(self):
         for line in self:
             line.qty_invoiced = sum(
-                (-1 if l.invoice_id.type == "out_refund" else 1) * l.uom_id._compute_quantity(l.quantity, line.uom_id)
+                (-1 if l.invoice_id.type == "out_refund" else 1)
+                * l.uom_id._compute_quantity(l.quantity, line.uom_id, round=False)
                 for l in line.invoice_line_ids if l.invoice_id.state != "cancel")
+
+    @api.model
+    def create(self, vals):
+        line = super().create(vals)
+        line.order_id._jxc_withdraw_price_approval()
+        return line
+
+    @api.multi
+    def write(self, vals):
+        res = super().write(vals)
+        if set(vals) - {"sequence", "name"}:
+            self.mapped("order_id")._jxc_withdraw_price_approval()
+        return res
+
+    @api.multi
+    def unlink(self):
+        orders = self.mapped("order_id")
+        res = super().unlink()
+        orders.exists()._jxc_withdraw_price_approval()
+        return res
 
     @api.onchange("product_id")
     def _onchange_product_id(self):
@@ -457,8 +814,10 @@ class JxcSaleOrderLine(models.Model):
     def _onchange_pricelist(self):
         pricelist = self.order_id.pricelist_id
         if self.product_id and pricelist:
-            self.price_unit = pricelist.get_product_price(
-                self.product_id.with_context(uom=self.uom_id.id), self.product_qty or 1.0, self.order_id.partner_id)
+            # The unit in the pricelist's context too: its quantity breaks count product units.
+            context = {"uom": self.uom_id.id, "date": self.order_id.date_order}
+            self.price_unit = pricelist.with_context(**context).get_product_price(
+                self.product_id.with_context(**context), self.product_qty or 1.0, self.order_id.partner_id)
         elif self.product_id and not self.price_unit:
             self.price_unit = self.product_id.uom_id._compute_price(self.product_id.list_price, self.uom_id)
 
@@ -471,7 +830,8 @@ class JxcSaleOrderLine(models.Model):
         requests = [(l.product_id, l.order_id.warehouse_id, l._product_qty(l.product_qty - l.qty_delivered))
                     for l in lines]
         reserved = self.env["jxc.stock.posting"]._reserve(requests, self[:1].company_id, partial=partial)
-        lines._write_reserved([line.product_id.uom_id._compute_quantity(qty, line.uom_id)
+        # Exact, not rounded up to whole boxes: 8 pieces of a 箱(12) line are 0.667 box.
+        lines._write_reserved([line.product_id.uom_id._compute_quantity(qty, line.uom_id, round=False)
                                for line, qty in zip(lines, reserved)])
 
     def _write_reserved(self, quantities):
@@ -504,9 +864,9 @@ class JxcSaleOrderLine(models.Model):
         to_credit = self.qty_invoiced - self.qty_delivered
         if float_compare(to_credit, 0, precision_rounding=self.uom_id.rounding) <= 0:
             return None
-        return self._prepare_invoice_line(to_credit)
+        return self._prepare_invoice_line(to_credit, refund=True)
 
-    def _prepare_invoice_line(self, quantity=None):
+    def _prepare_invoice_line(self, quantity=None, refund=False):
         # Invoicing policy (Settings): what was delivered, or what was ordered.
         basis = self.product_qty if self.company_id.jxc_invoice_policy == "ordered" else self.qty_delivered
         to_invoice = quantity if quantity is not None else basis - self.qty_invoiced
@@ -519,4 +879,20 @@ class JxcSaleOrderLine(models.Model):
         return {"product_id": product.id, "name": self.name or product.display_name, "quantity": to_invoice,
                 "uom_id": self.uom_id.id, "price_unit": self.price_unit, "discount": self.discount,
                 "account_id": account.id, "invoice_line_tax_ids": [(6, 0, self.tax_ids.ids)],
-                "jxc_sale_line_id": self.id}
+                "jxc_sale_line_id": self.id,
+                "jxc_order_discount": self._order_discount_to_invoice(to_invoice, refund)}
+
+    def _order_discount_to_invoice(self, quantity, refund=False):
+        """The line's order discount share carried by an invoice (credit note) line of `quantity`:
+        pro rata of the ordered quantity; the invoice that completes the ordered quantity takes
+        what its other invoices left, so that the invoices carry the whole share."""
+        share = self.order_discount_amount
+        if not share or not self.product_qty:
+            return 0.0
+        currency = self.currency_id
+        if not refund and float_compare(self.qty_invoiced + quantity, self.product_qty,
+                                        precision_rounding=self.uom_id.rounding) >= 0:
+            invoiced = sum((-1 if l.invoice_id.type == "out_refund" else 1) * l.jxc_order_discount
+                           for l in self.invoice_line_ids if l.invoice_id.state != "cancel")
+            return currency.round(share - invoiced)
+        return currency.round(share * quantity / self.product_qty)

@@ -17,7 +17,8 @@ class JxcStockCount(models.Model):
     """盘点单: snapshot the system quantity, count, then post gains and losses."""
     _name = "jxc.stock.count"
     _description = "Stocktaking"
-    _inherit = ["jxc.guarded.mixin", "mail.thread", "barcodes.barcode_events_mixin", "jxc.field.access.mixin"]
+    _inherit = ["jxc.guarded.mixin", "jxc.warehouse.document.mixin", "mail.thread", "barcodes.barcode_events_mixin",
+                "jxc.field.access.mixin"]
     # jxc.guarded.mixin: what is counted is chosen in draft; the date may move until validation.
     _jxc_control_fields = ("state", "picking_id")
     _jxc_frozen_fields = ("warehouse_id", "categ_id", "product_ids", "company_id", "date")
@@ -31,7 +32,9 @@ class JxcStockCount(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today, readonly=True,
                        states={"draft": [("readonly", False)], "counting": [("readonly", False)]})
     warehouse_id = fields.Many2one("jxc.warehouse", required=True, readonly=True,
-                                   states={"draft": [("readonly", False)]}, track_visibility="onchange")
+                                   states={"draft": [("readonly", False)]}, track_visibility="onchange",
+                                   default=lambda self: self.env["jxc.warehouse"]._jxc_default_warehouse(),
+                                   domain=lambda self: self.env["jxc.warehouse"]._jxc_warehouse_choices())
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True,
                                states={"draft": [("readonly", False)]})
     product_ids = fields.Many2many("product.product", string="Products", readonly=True,
@@ -63,8 +66,6 @@ class JxcStockCount(models.Model):
     def create(self, vals):
         if vals.get("name", "/") in ("/", _("New")):
             vals["name"] = self.env["ir.sequence"].next_by_code("jxc.stock.count") or "/"
-        if vals.get("warehouse_id") and "company_id" not in vals:
-            vals["company_id"] = self.env["jxc.warehouse"].browse(vals["warehouse_id"]).company_id.id
         return super().create(vals)
 
     # ------------------------------------------------------------------ buttons
@@ -129,15 +130,16 @@ class JxcStockCount(models.Model):
     def on_barcode_scanned(self, barcode):
         if self.state != "counting":
             return
-        product = self.env["product.product"].search([("barcode", "=", barcode)], limit=1)
+        # a packaging unit's barcode (箱(12)) counts its quantity in the product unit
+        product, _unit, qty = self.env["product.product"]._jxc_find_by_barcode(barcode)
         if not product:
             return {"warning": {"title": _("Unknown barcode"),
                                 "message": _("No product has the barcode %s.") % barcode}}
         line = self.line_ids.filtered(lambda l: l.product_id == product)[:1]
         if line:
-            line.counted_qty += 1
+            line.counted_qty += qty
         else:
-            self.line_ids += self.line_ids.new({"product_id": product.id, "system_qty": 0.0, "counted_qty": 1.0})
+            self.line_ids += self.line_ids.new({"product_id": product.id, "system_qty": 0.0, "counted_qty": qty})
 
     # ------------------------------------------------------------------ business
     def _products_to_count(self):

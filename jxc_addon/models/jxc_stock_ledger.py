@@ -67,3 +67,8 @@ class JxcStockLedger(models.Model):
             CREATE INDEX IF NOT EXISTS jxc_stock_ledger_product_warehouse_id_idx
                 ON jxc_stock_ledger (product_id, warehouse_id, id)
         """)
+        # Stock reports (jxc.stock.summary, the reconciliation) read a company's rows of a period.
+        self._cr.execute("""
+            CREATE INDEX IF NOT EXISTS jxc_stock_ledger_company_date_idx
+                ON jxc_stock_ledger (company_id, date)
+        """)

@@ -37,7 +37,8 @@ class JxcStockPicking(models.Model):
     """出入库单: every stock document, from receipts to stocktaking, posts through here."""
     _name = "jxc.stock.picking"
     _description = "Stock Document"
-    _inherit = ["jxc.guarded.mixin", "mail.thread", "barcodes.barcode_events_mixin", "jxc.field.access.mixin"]
+    _inherit = ["jxc.guarded.mixin", "jxc.warehouse.document.mixin", "mail.thread", "barcodes.barcode_events_mixin",
+                "jxc.field.access.mixin"]
     # jxc.guarded.mixin: what was posted stays as posted; logistics (carrier, tracking, shipping
     # status), the note and the responsible may still change.
     _jxc_control_fields = ("state", "move_id", "reversal_move_id", "done_date", "done_uid")
@@ -60,8 +61,8 @@ class JxcStockPicking(models.Model):
     warehouse_id = fields.Many2one(
         "jxc.warehouse", "Warehouse", required=True, index=True, readonly=True,
         states={"draft": [("readonly", False)]}, track_visibility="onchange",
-        default=lambda self: self.env["jxc.warehouse"].search(
-            [("company_id", "=", self.env.user.company_id.id)], limit=1))
+        default=lambda self: self.env["jxc.warehouse"]._jxc_default_warehouse(),
+        domain=lambda self: self.env["jxc.warehouse"]._jxc_warehouse_choices())
     dest_warehouse_id = fields.Many2one(
         "jxc.warehouse", "Destination Warehouse", readonly=True,
         states={"draft": [("readonly", False)]}, track_visibility="onchange")
@@ -145,7 +146,8 @@ class JxcStockPicking(models.Model):
 
     @api.constrains("picking_type", "warehouse_id", "dest_warehouse_id")
     def _check_transfer_warehouses(self):
-        for picking in self:
+        # (as the system: a user's warehouse rules refuse his new document afterwards, as an access error)
+        for picking in self.sudo():
             if picking.picking_type == "transfer" and (
                     not picking.dest_warehouse_id or picking.dest_warehouse_id == picking.warehouse_id):
                 raise ValidationError(_("A transfer needs a destination warehouse other than its source."))
@@ -162,8 +164,6 @@ class JxcStockPicking(models.Model):
         if vals.get("name", "/") in ("/", _("New")):
             code = "jxc.stock.picking.%s" % vals.get("picking_type", self._context.get("default_picking_type"))
             vals["name"] = self.env["ir.sequence"].next_by_code(code) or "/"
-        if vals.get("warehouse_id") and "company_id" not in vals:
-            vals["company_id"] = self.env["jxc.warehouse"].browse(vals["warehouse_id"]).company_id.id
         return super().create(vals)
 
     @api.multi
@@ -317,7 +317,8 @@ class JxcStockPicking(models.Model):
                 taken[movement["sale_line_id"]] = taken.get(movement["sale_line_id"], 0.0) + movement["reserved"]
         sale_lines = self.env["jxc.sale.order.line"].sudo().browse(list(taken))
         sale_lines._write_reserved([
-            max(line.qty_reserved - line.product_id.uom_id._compute_quantity(taken[line.id], line.uom_id), 0.0)
+            max(line.qty_reserved - line.product_id.uom_id._compute_quantity(taken[line.id], line.uom_id, round=False),
+                0.0)
             for line in sale_lines])
 
     def _prepare_return_lines(self):
@@ -327,7 +328,7 @@ class JxcStockPicking(models.Model):
         lines = []
         for line in self.mapped("line_ids"):
             remaining = line.quantity - sum(returned.filtered(lambda r: r.origin_line_id == line).mapped(
-                lambda r: r.uom_id._compute_quantity(r.quantity, line.uom_id)))
+                lambda r: r.uom_id._compute_quantity(r.quantity, line.uom_id, round=False)))
             if float_compare(remaining, 0, precision_rounding=line.uom_id.rounding) > 0:
                 lines.append({"product_id": line.product_id.id, "uom_id": line.uom_id.id,
                               "quantity": remaining, "origin_line_id": line.id,
@@ -337,21 +338,25 @@ class JxcStockPicking(models.Model):
 
     # ------------------------------------------------------------------ barcode
     def on_barcode_scanned(self, barcode):
+        """A product's barcode adds one product unit, a packaging unit's barcode (箱(12)) its
+        quantity in the product unit: to the product's line in its unit, else to its line in
+        another unit (converted), else on a new line in the product unit."""
         if self.state != "draft":
             return
-        product = self.env["product.product"].search([("barcode", "=", barcode)], limit=1)
+        product, _unit, qty = self.env["product.product"]._jxc_find_by_barcode(barcode)
         if not product:
             return {"warning": {
                 "title": _("Unknown barcode"),
                 "message": _("No product has the barcode %s.") % barcode}}
-        line = self.line_ids.filtered(lambda l: l.product_id == product and l.uom_id == product.uom_id)[:1]
+        lines = self.line_ids.filtered(lambda l: l.product_id == product)
+        line = lines.filtered(lambda l: l.uom_id == product.uom_id)[:1] or lines[:1]
         if line:
-            line.quantity += 1
+            line.quantity += product.uom_id._compute_quantity(qty, line.uom_id, round=False)
         else:
-            self.line_ids += self.line_ids.new(self._prepare_barcode_line(product))
+            self.line_ids += self.line_ids.new(self._prepare_barcode_line(product, qty))
 
-    def _prepare_barcode_line(self, product):
-        return {"product_id": product.id, "uom_id": product.uom_id.id, "quantity": 1,
+    def _prepare_barcode_line(self, product, qty=1.0):
+        return {"product_id": product.id, "uom_id": product.uom_id.id, "quantity": qty,
                 "unit_cost": product.standard_price if self.picking_type in COST_GIVEN_TYPES else 0.0}
 
     # ------------------------------------------------------------------ posting
@@ -534,9 +539,11 @@ class JxcStockPicking(models.Model):
             if not qty:
                 continue  # all rejected at inspection
             if line["purchase_line_id"] and self.picking_type == "receipt":
-                # Foreign-currency orders are valued at the rate of the receipt date.
-                unit_cost = purchase_lines.browse(line["purchase_line_id"])._receipt_unit_cost(self.date)
-                line["unit_cost"] = unit_cost
+                # Foreign-currency orders are valued at the rate of the receipt date; the order's
+                # price per its line's unit (60 a 箱(12)) is taken per the receipt line's (5 a piece).
+                purchase_line = purchase_lines.browse(line["purchase_line_id"])
+                line["unit_cost"] = purchase_line.uom_id._compute_price(
+                    purchase_line._receipt_unit_cost(self.date), self.env["product.uom"].browse(line["uom_id"]))
             base = {"product": product, "warehouse": self.warehouse_id, "line_id": line["id"],
                     "partner_id": partner_id}
             given_value = round_money(line["quantity"] * line["unit_cost"])
@@ -910,7 +917,7 @@ class JxcStockPickingLine(models.Model):
 
     @api.constrains("origin_line_id", "product_id")
     def _check_origin_line(self):
-        for line in self:
+        for line in self.sudo():
             if line.origin_line_id and line.origin_line_id.product_id != line.product_id:
                 raise ValidationError(_("A return line takes back the product of the line it returns."))
 

@@ -331,7 +331,9 @@ class JxcStockPosting(models.AbstractModel):
             quant = quants[(product.id, warehouse.id)]
             if qty > 0:
                 available = max(quant["quantity"] - quant["reserved_quantity"], 0.0)
-                if float_compare(qty, available, precision_rounding=qty_rounding) > 0 and not warehouse.allow_negative:
+                # (issue 16: negative stock needs the warehouse's and the product's consent)
+                if float_compare(qty, available, precision_rounding=qty_rounding) > 0 \
+                        and not warehouse._jxc_allows_negative(product):
                     if not partial:
                         self._check_available(product, warehouse, quant, qty, qty_rounding, {})
                     qty = available
@@ -345,7 +347,8 @@ class JxcStockPosting(models.AbstractModel):
 
     @api.model
     def _check_available(self, product, warehouse, quant, out_qty, qty_rounding, movement):
-        if warehouse.allow_negative or movement.get("allow_negative"):
+        # (issue 16: negative stock needs the warehouse's and the product's consent)
+        if warehouse._jxc_allows_negative(product) or movement.get("allow_negative"):
             return
         available = quant["quantity"] - quant["reserved_quantity"] + movement.get("reserved", 0.0)
         if float_compare(out_qty, available, precision_rounding=qty_rounding) > 0:

@@ -22,8 +22,9 @@ class JxcWarehouse(models.Model):
         "res.users", string="Manager", track_visibility="onchange")
     allow_negative = fields.Boolean(
         string="Allow Negative Stock", track_visibility="onchange",
-        help="If set, deliveries may take the quantity on hand below zero; "
-             "otherwise they are refused when stock is short.")
+        help="If set, deliveries may take the quantity on hand below zero for the products that allow "
+             "it too (Allow Negative Stock on the product, set by default); otherwise they are refused "
+             "when stock is short.")
     active = fields.Boolean(default=True)
     note = fields.Text()
 
@@ -31,6 +32,21 @@ class JxcWarehouse(models.Model):
         ("code_company_uniq", "unique(code, company_id)",
          "The warehouse code must be unique per company."),
     ]
+
+    @api.model
+    def _jxc_default_warehouse(self):
+        """The first warehouse of the user's company that he works in (his allowed warehouses)."""
+        return self.search([("company_id", "=", self.env.user.company_id.id)]
+                           + self.env.user._jxc_warehouse_domain("id"), limit=1)
+
+    @api.model
+    def _jxc_warehouse_choices(self):
+        """Domain of the warehouses the user may choose on his documents (see res.users)."""
+        return self.env.user._jxc_warehouse_domain("id")
+
+    def _jxc_allows_negative(self, product):
+        """Whether `product` may go below zero in this warehouse: both must allow it."""
+        return bool(self.allow_negative and product.jxc_allow_negative)
 
     @api.multi
     def name_get(self):

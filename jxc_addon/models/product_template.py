@@ -13,6 +13,20 @@ class ProductTemplate(models.Model):
         string="Tracked in Stock", default=True,
         help="Goods whose quantities and costs the 进销存 stock ledger follows. "
              "Services never are.")
+    jxc_min_sale_price = fields.Float(
+        "Minimum Sale Price", digits=dp.get_precision("Product Price"),
+        help="最低售价, per product unit, in the company currency: a sales order line whose net price "
+             "(after its discount and its share of the order discount) is lower is confirmed only with "
+             "a 进销存 Manager's approval. 0: no minimum.")
+    jxc_allow_negative = fields.Boolean(
+        "Allow Negative Stock", default=True,
+        help="Whether this product may go below zero in the warehouses that allow negative stock: both "
+             "the warehouse and the product must allow it. Clear it for goods that must never be "
+             "delivered before they are in stock.")
+    jxc_packaging_ids = fields.One2many(
+        "jxc.product.packaging", "product_tmpl_id", "Packaging Units", copy=False,
+        help="Units of the product's unit category with their own barcode (盒(6), 箱(12)...): scanning "
+             "one on a stock document adds its quantity in the product unit.")
 
     @api.constrains("type", "jxc_track_stock")
     def _check_jxc_track_stock(self):

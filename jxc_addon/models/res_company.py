@@ -1,5 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .jxc_reorder_warning import check_scan_right
 
 COST_SCOPES = [
     ("company", "Per Company"),
@@ -91,6 +93,12 @@ class ResCompany(models.Model):
         "Create stock documents at confirmation", default=True,
         help="Confirming a sales order prepares its draft delivery, confirming a purchase order its "
              "draft receipt, so warehouse keepers find them among the documents to do.")
+    jxc_consolidated_invoicing = fields.Boolean(
+        "Monthly Consolidated Invoicing (月结)", default=False,
+        help="On the first day of each month, prepare one draft invoice per customer for everything delivered "
+             "and not yet invoiced up to the end of the previous month, and one draft bill per supplier for "
+             "everything received and not yet billed. Off: invoices and bills are made per order (or with "
+             "Consolidated Invoicing under Invoicing).")
 
     jxc_demand_days = fields.Integer(
         "Demand Days", default=30,
@@ -108,6 +116,22 @@ class ResCompany(models.Model):
         "res.users", string="Replenishment Responsible",
         help="Gets the to-do of reorder warnings whose rule names no purchaser; "
              "empty: the first Purchaser of the company.")
+
+    # Stock analysis (Reports): ABC classes of products, holding cost of stock.
+    jxc_abc_a_share = fields.Float(
+        "ABC: Share of Class A (%)", default=80.0,
+        help="Products ranked by sales value over the ABC period are class A until this share of the "
+             "total is reached (the product that crosses it included).")
+    jxc_abc_b_share = fields.Float(
+        "ABC: Share of Class B (%)", default=15.0,
+        help="The next products, up to this further share of the total, are class B; the rest class C.")
+    jxc_abc_days = fields.Integer(
+        "ABC Period (Days)", default=365,
+        help="Days of sales (confirmed sales orders, untaxed) the monthly ABC classification ranks products by.")
+    jxc_holding_rate = fields.Float(
+        "Annual Holding Rate (%)", default=20.0,
+        help="Yearly cost of holding stock, as a share of its value: capital, storage, insurance, "
+             "shrinkage. Holding cost = rate × average stock value × days / 365.")
 
     # Scheduled backup (jxc.backup.run): a folder on the server, so administrators alone set it.
     jxc_backup_enabled = fields.Boolean(
@@ -133,6 +157,26 @@ class ResCompany(models.Model):
             if any(not name.startswith("jxc_") for name in vals) or self - user.company_ids:
                 raise AccessError(_("进销存 Managers may only change the 进销存 settings of their companies."))
         return super().write(vals)
+
+    @api.constrains("jxc_abc_a_share", "jxc_abc_b_share", "jxc_holding_rate")
+    def _check_jxc_stock_analysis(self):
+        for company in self:
+            if company.jxc_abc_a_share <= 0 or company.jxc_abc_b_share < 0 \
+                    or company.jxc_abc_a_share + company.jxc_abc_b_share > 100:
+                raise ValidationError(_("ABC shares: class A above 0%, class B at least 0%, together at most 100%."))
+            if company.jxc_holding_rate < 0:
+                raise ValidationError(_("The annual holding rate cannot be negative."))
+
+    @api.multi
+    def action_jxc_classify_abc(self):
+        """ABC classes of the products by their sales over each company's ABC period (Settings),
+        as the monthly scheduled action does."""
+        check_scan_right(self.env)
+        return self.env["product.product"]._jxc_classify_abc(self)
+
+    @api.model
+    def _cron_jxc_classify_abc(self):
+        return self.search([]).action_jxc_classify_abc()
 
     @api.multi
     def _jxc_replenishment_user(self):

@@ -21,10 +21,15 @@ class ResConfigSettings(models.TransientModel):
 
     jxc_invoice_policy = fields.Selection(related="company_id.jxc_invoice_policy")
     jxc_stock_docs_at_confirm = fields.Boolean(related="company_id.jxc_stock_docs_at_confirm")
+    jxc_consolidated_invoicing = fields.Boolean(related="company_id.jxc_consolidated_invoicing")
     jxc_demand_days = fields.Integer(related="company_id.jxc_demand_days")
     jxc_slow_days = fields.Integer(related="company_id.jxc_slow_days")
     jxc_replenish_document = fields.Selection(related="company_id.jxc_replenish_document")
     jxc_replenishment_user_id = fields.Many2one(related="company_id.jxc_replenishment_user_id")
+    jxc_abc_a_share = fields.Float(related="company_id.jxc_abc_a_share")
+    jxc_abc_b_share = fields.Float(related="company_id.jxc_abc_b_share")
+    jxc_abc_days = fields.Integer(related="company_id.jxc_abc_days")
+    jxc_holding_rate = fields.Float(related="company_id.jxc_holding_rate")
     jxc_backup_enabled = fields.Boolean(related="company_id.jxc_backup_enabled")
     jxc_backup_dir = fields.Char(related="company_id.jxc_backup_dir")
     jxc_backup_keep_days = fields.Integer(related="company_id.jxc_backup_keep_days")
@@ -92,6 +97,12 @@ class ResConfigSettings(models.TransientModel):
             entitled = (self.env.ref("jxc_addon.group_jxc_purchaser") | self.env.ref("jxc_addon.group_jxc_accountant"))
             price_group = self.env.ref("jxc_addon.group_jxc_price").sudo()
             price_group.write({"users": [(4, user.id) for user in entitled.mapped("users")]})
+
+    @api.multi
+    def action_jxc_classify_abc(self):
+        """Classify the products now (ABC), with the shares saved in the settings."""
+        self.env["res.company"].search([]).action_jxc_classify_abc()
+        return self.env.ref("jxc_addon.product_product_action_jxc_abc").read()[0]
 
     @api.multi
     def action_jxc_apply_chart_defaults(self):

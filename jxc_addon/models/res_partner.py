@@ -151,6 +151,22 @@ class ResPartner(models.Model):
                             ("type", "in", ("out_invoice", "out_refund"))]
         return action
 
+    def _jxc_sale_pricelist(self, company=None):
+        """The pricelist of a quotation for this customer (价格等级): the one chosen on the customer
+        himself, else the price level of his grade, else Odoo's default pricelist for him."""
+        partner = self.commercial_partner_id
+        company = company or self.env.user.company_id
+        own = self.env["ir.property"].sudo().search([
+            ("name", "=", "property_product_pricelist"), ("res_id", "=", "res.partner,%s" % partner.id),
+            ("company_id", "in", [company.id, False])], limit=1)
+        if not own and partner.jxc_customer_grade:
+            level = self.env["product.pricelist"].search([
+                ("jxc_customer_grade", "=", partner.jxc_customer_grade),
+                ("company_id", "in", [company.id, False])], limit=1)
+            if level:
+                return level
+        return partner.with_context(force_company=company.id).property_product_pricelist
+
     @api.model
     def _commercial_fields(self):
         return super()._commercial_fields() + [

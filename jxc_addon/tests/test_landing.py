@@ -5,7 +5,8 @@ from .common import StockCase
 
 class TestLanding(StockCase):
     """Each role lands on its own work: the 进销存 top menu and the demo users' home action open it,
-    and the menu shows the sections the role works in."""
+    and the menu shows the sections the role works in. Managers and salesmen land on the dashboard
+    (a salesman's shows his own sales)."""
 
     @classmethod
     def setUpClass(cls):
@@ -32,16 +33,24 @@ class TestLanding(StockCase):
             self.assertEqual(user.action_id.id, self.landing.id, user.login)
         self.assertEqual(self.root.action, self.landing, "the 进销存 top menu opens the same landing")
 
-    def test_salesman_lands_on_his_quotations_and_orders(self):
-        action, domain, context = self.land("salesman")
-        self.assertEqual((action["type"], action["res_model"]), ("ir.actions.act_window", "jxc.sale.order"))
-        self.assertEqual(context.get("search_default_my"), 1)
+    def test_salesman_lands_on_his_dashboard(self):
+        action, domain, _context = self.land("salesman")
+        self.assertEqual((action["type"], action["res_model"], action["view_mode"]),
+                         ("ir.actions.act_window", "jxc.dashboard", "kanban"))
+        self.assertNotIn("id", action, "a reload comes back to the landing")
+        salesman = self.demo["salesman"]
+        board = self.env["jxc.dashboard"].sudo(salesman).search(domain)
+        self.assertEqual(board.company_id, salesman.company_id)
+        # his own sales, no margin or stock value
+        self.assertNotIn("margin_month", board.fields_view_get(view_type="kanban")["fields"])
 
     def test_purchaser_lands_on_purchase_orders(self):
         action, _domain, _context = self.land("purchaser")
         self.assertEqual(action["res_model"], "jxc.purchase.order")
 
     def test_keeper_lands_on_what_waits_to_be_received_or_delivered(self):
+        # the demo keeper works in 广州总仓 (Allowed Warehouses): these documents are in Test WH A
+        self.demo["keeper"].jxc_warehouse_ids |= self.wh_a
         receipt = self.picking("receipt", [(self.shirt, 5, 10.0)], validate=False)
         delivery = self.picking("delivery", [(self.shirt, 2)], validate=False)
         transfer = self.picking("transfer", [(self.shirt, 1)], validate=False, dest_warehouse_id=self.wh_b.id)
@@ -62,12 +71,13 @@ class TestLanding(StockCase):
         self.assertEqual(context.get("search_default_to_invoice"), 1)
         self.assertNotIn("search_default_my", context, "the accountant invoices every salesman's orders")
 
-    def test_manager_and_admin_land_on_the_warnings_board(self):
+    def test_manager_and_admin_land_on_the_dashboard(self):
         for login in ("manager", "admin"):
-            action, _domain, context = self.land(login)
-            self.assertEqual(action["res_model"], "jxc.reorder.warning", login)
-            self.assertEqual(action["view_mode"].split(",")[0], "kanban", login)
-            self.assertEqual(context.get("search_default_open"), 1, login)
+            action, domain, _context = self.land(login)
+            self.assertEqual((action["res_model"], action["view_mode"]), ("jxc.dashboard", "kanban"), login)
+            board = self.env["jxc.dashboard"].sudo(self.demo[login]).search(domain)
+            self.assertEqual(board.company_id, self.demo[login].company_id, login)
+            self.assertIn("margin_month", board.fields_view_get(view_type="kanban")["fields"], login)
 
     def test_read_only_user_lands_on_stock_on_hand(self):
         action, _domain, _context = self.land("viewer")

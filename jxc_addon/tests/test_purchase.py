@@ -115,6 +115,30 @@ class TestPurchaseFlow(PurchaseCase):
         self.assertEqual(self.env["jxc.stock.picking"].browse(action["res_id"]).state, "cancel")
 
 
+class TestPurchaseInBoxes(PurchaseCase):
+
+    def test_half_a_box_received_is_half_a_box(self):
+        """A line of 2 箱(12) at 60 a box received as 18 pieces: valued 18 × 5, 1.5 boxes received,
+        half a box still to come, billed as 1.5 boxes — never rounded up to whole boxes."""
+        order = self.env["jxc.purchase.order"].create({
+            "partner_id": self.supplier.id, "warehouse_id": self.wh_a.id,
+            "line_ids": [(0, 0, {"product_id": self.shirt.id, "uom_id": self.box.id, "product_qty": 2,
+                                 "price_unit": 60.0})]})
+        order.button_confirm()
+        receipt = self.env["jxc.stock.picking"].browse(order.action_receive()["res_id"])
+        receipt.line_ids.write({"uom_id": self.unit.id, "quantity": 18})  # counted in pieces
+        receipt.button_done()
+        line = order.line_ids
+        self.assertAlmostEqual(line.qty_received, 1.5, places=6)
+        self.assertQuant(self.shirt, 18, 90.0)
+        rest = self.env["jxc.stock.picking"].browse(order.action_receive()["res_id"])
+        self.assertEqual([(l.quantity, l.uom_id) for l in rest.line_ids], [(0.5, self.box)])
+        bill = self.bill(order)
+        self.assertEqual([(l.quantity, l.price_subtotal) for l in bill.invoice_line_ids], [(1.5, 90.0)])
+        self.assertAlmostEqual(line.qty_billed, 1.5, places=6)
+        self.assertEqual(self.grni_balance(order), 0.0)
+
+
 class TestSupplierComparison(StockCase):
 
     def test_figures_from_orders_and_receipts(self):

@@ -146,6 +146,30 @@ class TestSaleFlow(SaleCase):
         self.assertEqual(order.state, "quotation")
 
 
+class TestSaleInBoxes(SaleCase):
+    """Orders in a bigger unit than the product's: reservations and deliveries are kept exactly,
+    never rounded up to whole boxes."""
+
+    def test_backorder_in_boxes_reserves_and_delivers_what_there_is(self):
+        self.picking("receipt", [(self.shirt, 8, 5.0)])
+        order = self.env["jxc.sale.order"].create({
+            "partner_id": self.customer.id, "warehouse_id": self.wh_a.id,
+            "line_ids": [(0, 0, {"product_id": self.shirt.id, "uom_id": self.box.id, "product_qty": 1,
+                                 "price_unit": 120.0})]})
+        order.button_confirm_backorder()
+        line = order.line_ids
+        self.assertAlmostEqual(line.qty_reserved * 12, 8, places=6, msg="8 of the box's 12 pieces, not a box")
+        quant = self.quant(self.shirt)
+        self.assertEqual((quant.quantity, quant.reserved_quantity), (8, 8))
+        self.assertEqual(self.env["jxc.stock.check"].new({"company_id": self.company.id})._find_issues(), [])
+        delivery = self.deliver(order, {self.shirt: 0.5})  # half a box: 6 pieces
+        self.assertEqual([(r.quantity, r.value) for r in delivery.ledger_ids], [(-6, -30.0)])
+        self.assertAlmostEqual(line.qty_delivered, 0.5, places=6, msg="half a box, not a whole one")
+        self.assertAlmostEqual(line.qty_reserved * 12, 2, places=6)
+        quant = self.quant(self.shirt)
+        self.assertEqual((quant.quantity, quant.reserved_quantity), (2, 2))
+
+
 class TestSaleInvoicing(SaleCase):
 
     def test_paid_status_and_credit_note_for_returns(self):

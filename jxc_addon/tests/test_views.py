@@ -61,7 +61,10 @@ class TestViews(SavepointCase):
                  "price_subtotal"]
         for login in ("salesman", "manager"):
             tree, form = self._line_views("jxc.sale.order", login)
-            self.assertEqual(self._columns(tree, "quotation"), quote + ["qty_available"])
+            # quoting: the available stock, the customer's last price and its order (numbered by date;
+            # the date itself is in the line's form) and the minimum
+            self.assertEqual(self._columns(tree, "quotation"), quote + [
+                "qty_available", "last_price", "last_price_order", "min_price"])
             self.assertEqual(self._columns(tree, "confirmed"),
                              quote + ["qty_reserved", "qty_delivered", "qty_invoiced"])
             self.assertEqual(self._columns(tree, "done"), quote + ["qty_delivered", "qty_invoiced"])
@@ -72,9 +75,10 @@ class TestViews(SavepointCase):
 
         order = ["sequence", "product_id", "product_qty", "uom_id", "price_unit", "tax_ids", "price_subtotal"]
         tree, form = self._line_views("jxc.purchase.order", "purchaser")
-        self.assertEqual(self._columns(tree, "draft"), order)
+        # ordering: the supplier's last price and its order (its date in the line's form: 1440 px)
+        self.assertEqual(self._columns(tree, "draft"), order + ["last_purchase_price", "last_purchase_order"])
         for state in ("confirmed", "done"):
             self.assertEqual(self._columns(tree, state), order + ["qty_received", "qty_rejected", "qty_billed"])
         self.assertEqual(self._columns(tree, "cancel"), order)
         shown = [f.get("name") for f in form.iter("field")]
-        self.assertTrue({"name", "qty_returned", "qty_received"} <= set(shown), shown)
+        self.assertTrue({"name", "qty_returned", "qty_received", "last_purchase_date"} <= set(shown), shown)
