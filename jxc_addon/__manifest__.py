@@ -66,6 +66,7 @@
         "views/jxc_dashboard_views.xml",
         "data/jxc_stock_report_data.xml",
         "report/jxc_stock_summary_report.xml",
+        "report/jxc_stock_reconciliation_report.xml",
         "views/jxc_stock_summary_views.xml",
         "views/product_product_views.xml",
         "wizards/jxc_stock_report_wizard_views.xml",

@@ -85,6 +85,16 @@ class TestSaleOrderReport(SaleCase):
         self.assertRegex(poppler(pdf, "pdfinfo", "PDF"), r"Page size:\s+595(\.\d+)? x 84[12](\.\d+)? pts \(A4\)")
         self.assertIn("WenQuanYiZenHei", poppler(pdf, "pdffonts", "PDF"))
 
+    def test_order_discount_and_rounding_printed(self):
+        """整单折扣 and 抹零 are printed above the totals; the lines' amounts are already net."""
+        order = self.quotation()
+        order.total_rounding = "yuan"
+        self.assertEqual((order.amount_before_discount, order.amount_order_discount, order.amount_total),
+                         (1139.04, 0.04, 1139.0))
+        text = pdf_text(self.print_pdf(order))
+        self.assertRegex(text, re.compile(r"折前合计\s+¥ 1,139\.04\s.*?整单折扣/抹零\s+-¥ 0\.04\s.*?合计\s+¥ 1,139\.00",
+                                          re.S))
+
     def test_order_and_quotation_printed_together(self):
         self.picking("receipt", [(self.silk, 20, 20.0), (self.denim, 10, 60.0)])
         order = self.quotation()
