@@ -1,6 +1,7 @@
 from . import jxc_field_access_mixin
 from . import jxc_guarded_mixin
 from . import jxc_warehouse_document_mixin
+from . import jxc_last_price_mixin
 from . import jxc_warehouse
 from . import jxc_stock_reason
 from . import jxc_stock_quant

@@ -296,11 +296,13 @@ class JxcPurchaseOrder(models.Model):
 class JxcPurchaseOrderLine(models.Model):
     _name = "jxc.purchase.order.line"
     _description = "Purchase Order Line"
-    _inherit = ["jxc.guarded.mixin", "jxc.field.access.mixin"]
+    _inherit = ["jxc.guarded.mixin", "jxc.field.access.mixin", "jxc.last.price.mixin"]
     _order = "order_id, sequence, id"
     # jxc.guarded.mixin: a line changes only while its order is a draft (received, rejected and billed
     # quantities are stored computes of the receipts and bills).
     _jxc_parent_field = "order_id"
+    # jxc.last.price.mixin: the supplier's last price (最后进价)
+    _jxc_last_price_tables = ("jxc_purchase_order_line", "jxc_purchase_order")
 
     order_id = fields.Many2one("jxc.purchase.order", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
@@ -364,37 +366,9 @@ class JxcPurchaseOrderLine(models.Model):
 
     @api.depends("product_id", "uom_id", "order_id.partner_id", "order_id.currency_id")
     def _compute_last_purchase(self):
-        lines = self.filtered(lambda l: l.product_id and l.order_id.partner_id)
-        found = {}
-        if lines:
-            own = [order_id for order_id in lines.mapped("order_id").ids if isinstance(order_id, int)]
-            self.env.cr.execute("""
-                SELECT DISTINCT ON (p.commercial_partner_id, l.product_id, o.currency_id, o.company_id)
-                       p.commercial_partner_id, l.product_id, o.currency_id, o.company_id, l.price_unit,
-                       l.uom_id, o.date_order, o.name
-                  FROM jxc_purchase_order_line l
-                  JOIN jxc_purchase_order o ON o.id = l.order_id
-                  JOIN res_partner p ON p.id = o.partner_id
-                 WHERE o.state IN ('confirmed', 'done') AND l.product_id = ANY(%s)
-                   AND p.commercial_partner_id = ANY(%s) AND o.id <> ALL(%s)
-                 ORDER BY p.commercial_partner_id, l.product_id, o.currency_id, o.company_id,
-                          o.date_order DESC, o.id DESC, l.id DESC
-            """, (list(set(lines.mapped("product_id").ids)),
-                  list(set(lines.mapped("order_id.partner_id.commercial_partner_id").ids)), own))
-            found = {(r["commercial_partner_id"], r["product_id"], r["currency_id"], r["company_id"]): r
-                     for r in self.env.cr.dictfetchall()}
+        found = self._jxc_last_prices()
         for line in self:
-            order = line.order_id
-            last = found.get((order.partner_id.commercial_partner_id.id, line.product_id.id, order.currency_id.id,
-                              order.company_id.id))
-            price = 0.0
-            if last and line.uom_id:
-                uom = self.env["product.uom"].browse(last["uom_id"])
-                price = uom._compute_price(last["price_unit"], line.uom_id) \
-                    if uom.category_id == line.uom_id.category_id else 0.0
-            line.last_purchase_price = price
-            line.last_purchase_date = last and last["date_order"]
-            line.last_purchase_order = last and last["name"]
+            line.last_purchase_price, line.last_purchase_date, line.last_purchase_order = line._jxc_last_price_of(found)
 
     @api.depends("receipt_line_ids.quantity", "receipt_line_ids.rejected_qty", "receipt_line_ids.picking_id.state")
     def _compute_quantities(self):

@@ -568,11 +568,14 @@ class JxcSaleOrder(models.Model):
 class JxcSaleOrderLine(models.Model):
     _name = "jxc.sale.order.line"
     _description = "Sales Order Line"
-    _inherit = ["jxc.guarded.mixin", "jxc.field.access.mixin"]
+    _inherit = ["jxc.guarded.mixin", "jxc.field.access.mixin", "jxc.last.price.mixin"]
     _order = "order_id, sequence, id"
     # jxc.guarded.mixin: a line changes only while its order is a quotation (reserved quantities and
     # delivered, invoiced progress are the system's, written by SQL and stored computes).
     _jxc_parent_field = "order_id"
+    # jxc.last.price.mixin: the customer's last net price (上次售价)
+    _jxc_last_price_tables = ("jxc_sale_order_line", "jxc_sale_order")
+    _jxc_last_price_sql = "COALESCE(l.price_net, l.price_unit * (1 - COALESCE(l.discount, 0) / 100))"
     _jxc_draft_states = ("quotation",)
     _jxc_control_fields = ("state", "qty_reserved")
 
@@ -683,43 +686,10 @@ class JxcSaleOrderLine(models.Model):
 
     @api.depends("product_id", "uom_id", "order_id.partner_id", "order_id.currency_id")
     def _compute_last_price(self):
+        # Read as the system: the customer's last price counts whichever salesman sold.
         found = self._jxc_last_prices()
         for line in self:
-            last = found.get((line.order_id.partner_id.commercial_partner_id.id, line.product_id.id,
-                              line.order_id.currency_id.id, line.order_id.company_id.id))
-            price = 0.0
-            if last and line.uom_id:
-                uom = self.env["product.uom"].browse(last["uom_id"])
-                price = uom._compute_price(last["price"], line.uom_id) \
-                    if uom.category_id == line.uom_id.category_id else 0.0
-            line.last_price = price
-            line.last_price_date = last and last["date_order"]
-            line.last_price_order = last and last["name"]
-
-    def _jxc_last_prices(self):
-        """{(customer, product, currency, company): the latest confirmed line's net price, unit, date
-        and order} for these lines' customers and products, their own orders left out (one query).
-        Read as the system: the customer's last price counts whichever salesman sold."""
-        lines = self.filtered(lambda l: l.product_id and l.order_id.partner_id)
-        if not lines:
-            return {}
-        own = [order_id for order_id in lines.mapped("order_id").ids if isinstance(order_id, int)]
-        self.env.cr.execute("""
-            SELECT DISTINCT ON (p.commercial_partner_id, l.product_id, o.currency_id, o.company_id)
-                   p.commercial_partner_id, l.product_id, o.currency_id, o.company_id,
-                   COALESCE(l.price_net, l.price_unit * (1 - COALESCE(l.discount, 0) / 100)) AS price,
-                   l.uom_id, o.date_order, o.name
-              FROM jxc_sale_order_line l
-              JOIN jxc_sale_order o ON o.id = l.order_id
-              JOIN res_partner p ON p.id = o.partner_id
-             WHERE o.state IN ('confirmed', 'done') AND l.product_id = ANY(%s)
-               AND p.commercial_partner_id = ANY(%s) AND o.id <> ALL(%s)
-             ORDER BY p.commercial_partner_id, l.product_id, o.currency_id, o.company_id,
-                      o.date_order DESC, o.id DESC, l.id DESC
-        """, (list(set(lines.mapped("product_id").ids)),
-              list(set(lines.mapped("order_id.partner_id.commercial_partner_id").ids)), own))
-        return {(r["commercial_partner_id"], r["product_id"], r["currency_id"], r["company_id"]): r
-                for r in self.env.cr.dictfetchall()}
+            line.last_price, line.last_price_date, line.last_price_order = line._jxc_last_price_of(found)
 
     @api.depends("price_subtotal", "product_qty", "qty_delivered", "qty_returned",
                  "delivery_line_ids.picking_id.state")
