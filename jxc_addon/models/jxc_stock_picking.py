@@ -367,7 +367,7 @@ class JxcStockPicking(models.Model):
     def _lock_for_transition(self, expected_state):
         """Lock the document row and check its state, so a double click or a replayed
         request cannot post it twice."""
-        state = self.env["jxc.stock.posting"]._lock_rows("jxc_stock_picking", [self.id], ("state",))[0]["state"]
+        state = self.env["jxc.stock.posting"]._lock_rows("jxc_stock_picking", [self.id])[0]["state"]
         if state != expected_state:
             raise UserError(_("%s is no longer %s; reload it.") % (
                 self.name, dict(self._fields["state"]._description_selection(self.env))[expected_state]))

@@ -4,7 +4,7 @@ import logging
 import threading
 import time
 
-from psycopg2 import OperationalError, errorcodes, sql
+from psycopg2 import OperationalError, errorcodes
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from psycopg2.extras import execute_values
 
@@ -29,6 +29,17 @@ _logger = logging.getLogger(__name__)
 LOCK_CONFLICTS = (errorcodes.LOCK_NOT_AVAILABLE, errorcodes.SERIALIZATION_FAILURE)
 # How long a replay waits for the rows it takes first before giving up (and being replayed again).
 REPLAY_LOCK_TIMEOUT = "20s"
+# The rows postings lock, by table: NOWAIT on the first attempt (with the columns it reads), waiting on a
+# replay. Static statements, in the order the tables are locked (documents before quants).
+LOCKS = {
+    "jxc_stock_picking": "SELECT id, state FROM jxc_stock_picking WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT",
+    "jxc_stock_quant": """SELECT id, product_id, warehouse_id, quantity, reserved_quantity, value, unit_cost
+                            FROM jxc_stock_quant WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT""",
+}
+REPLAY_LOCKS = {
+    "jxc_stock_picking": "SELECT id FROM jxc_stock_picking WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+    "jxc_stock_quant": "SELECT id FROM jxc_stock_quant WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+}
 # The locks a failed attempt wanted, for its replay in the same thread (one request at a time).
 _pending = threading.local()
 
@@ -83,8 +94,7 @@ def _begin_with_locks(cr, wanted):
         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         cr.execute("SET LOCAL lock_timeout = %s", (REPLAY_LOCK_TIMEOUT,))
         for table in sorted(wanted):
-            cr.execute(sql.SQL("SELECT id FROM {} WHERE id = ANY(%s) ORDER BY id FOR UPDATE").format(
-                sql.Identifier(table)), (sorted(wanted[table]),), log_exceptions=False)
+            cr.execute(REPLAY_LOCKS[table], (sorted(wanted[table]),), log_exceptions=False)
         cr.execute("SET LOCAL lock_timeout = 0")
     except OperationalError as error:
         if error.pgcode not in LOCK_CONFLICTS:
@@ -208,20 +218,17 @@ class JxcStockPosting(models.AbstractModel):
         take_replay_locks_first(self.env.cr)
 
     @api.model
-    def _lock_rows(self, table, ids, columns=("id",)):
-        """Lock rows of `table` (one of this module's or Odoo's, named in code) in id order, NOWAIT,
-        and return their `columns` as dicts. A row held by another request, or changed since this
-        request's snapshot, fails at once instead of after a wait that could only end in a
-        serialization error; Odoo replays the request, which then takes these locks first
-        (`lock_first_on_replay`)."""
+    def _lock_rows(self, table, ids):
+        """Lock rows of `table` (a key of LOCKS) in id order, NOWAIT, and return them as dicts. A row
+        held by another request, or changed since this request's snapshot, fails at once instead of
+        after a wait that could only end in a serialization error; Odoo replays the request, which
+        then takes these locks first (`lock_first_on_replay`)."""
         if not ids:
             return []
         cr = self.env.cr
-        query = sql.SQL("SELECT {} FROM {} WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT").format(
-            sql.SQL(", ").join(sql.Identifier(column) for column in columns), sql.Identifier(table))
         try:
             # An expected conflict, not a bad query: Odoo would log it as an ERROR.
-            cr.execute(query, (sorted(ids),), log_exceptions=False)
+            cr.execute(LOCKS[table], (sorted(ids),), log_exceptions=False)
         except OperationalError as error:
             if error.pgcode in LOCK_CONFLICTS:
                 lock_first_on_replay(cr, table, ids)
@@ -277,8 +284,7 @@ class JxcStockPosting(models.AbstractModel):
                     SELECT id FROM jxc_stock_quant WHERE product_id = ANY(%s) AND warehouse_id = ANY(%s)
                 """, ([key[0] for key in missing], [key[1] for key in missing]))
                 ids.update(quant_id for quant_id, in cr.fetchall())
-        rows = self._lock_rows("jxc_stock_quant", ids, (
-            "id", "product_id", "warehouse_id", "quantity", "reserved_quantity", "value", "unit_cost"))
+        rows = self._lock_rows("jxc_stock_quant", ids)
         return {(r["product_id"], r["warehouse_id"]): r for r in rows}
 
     @api.model
