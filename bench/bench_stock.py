@@ -717,6 +717,197 @@ def odoo_month_bench(db, orders):
         cr.close()
 
 
+def jxc_purchase_month_bench(db, orders, suppliers, sample):
+    """月结 of purchases: a month of `orders` received 5-line purchase orders of `suppliers` suppliers,
+    billed by the consolidated invoicing wizard (one validated bill per supplier, its GRNI matched with
+    the receipts product by product), against `sample` orders of one more supplier billed order by order.
+    One order is made through the ORM (confirmed, received: receipt, GRNI entry); the others are copies of
+    it, of its lines, its receipt and the receipt's journal entry made by SQL, dated over last month;
+    rolled back at the end."""
+    odoo.sql_db.close_db(db)
+    env = env_for(db)
+    cr = env.cr
+    results = {}
+    try:
+        wh = env["jxc.warehouse"].search([("code", "=", "BENCH")])
+        products = env["product.product"].search([("default_code", "=like", "BENCH-%")], order="default_code")
+        partners = env["res.partner"]
+        for i in range(suppliers + 1):
+            partners |= env["res.partner"].create({"name": "Bench 月结 supplier %d" % i, "supplier": True,
+                                                   "is_company": True})
+        first, last = last_month_dates(env)
+        template = env["jxc.purchase.order"].create({
+            "partner_id": partners[0].id, "warehouse_id": wh.id, "date_order": fields.Date.to_string(first),
+            "line_ids": [(0, 0, {"product_id": p.id, "uom_id": p.uom_id.id, "product_qty": 10, "price_unit": 5.0,
+                                 "tax_ids": [(6, 0, p.supplier_taxes_id.ids)]}) for p in products]})
+        template.button_confirm()
+        receipt = env["jxc.stock.picking"].browse(template.action_receive()["res_id"])
+        receipt.date = fields.Date.to_string(first)
+        receipt.button_done()
+        assert receipt.move_id and all(line.qty_received == 10 for line in template.line_ids)
+        days = (last - first).days + 1
+        params = {"template": template.id, "receipt": receipt.id, "move": receipt.move_id.id,
+                  "partners": partners.ids, "n": suppliers, "count": orders - 1 + sample, "month": orders - 1,
+                  "first": first, "days": days}
+        cr.execute(clone_sql(cr, "jxc_purchase_order", {
+            "name": "'月结P-' || g",
+            "partner_id": "CASE WHEN g < %(month)s + 1 THEN (%(partners)s::int[])[1 + g %% %(n)s] "
+                          "ELSE (%(partners)s::int[])[%(n)s + 1] END",
+            "date_order": "%(first)s::date + g %% %(days)s",
+        }, "jxc_purchase_order t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s"), params)
+        cr.execute(clone_sql(cr, "jxc_purchase_order_line", {
+            "order_id": "o.id", "partner_id": "o.partner_id", "date_order": "o.date_order",
+        }, "jxc_purchase_order_line t CROSS JOIN jxc_purchase_order o WHERE t.order_id = %(template)s "
+           "AND o.name LIKE '月结P-%%'"), params)
+        cr.execute("""
+            INSERT INTO account_tax_jxc_purchase_order_line_rel (jxc_purchase_order_line_id, account_tax_id)
+            SELECT l.id, r.account_tax_id FROM jxc_purchase_order_line l
+              JOIN jxc_purchase_order o ON o.id = l.order_id AND o.name LIKE '月结P-%%'
+              JOIN jxc_purchase_order_line t ON t.order_id = %(template)s AND t.product_id = l.product_id
+              JOIN account_tax_jxc_purchase_order_line_rel r ON r.jxc_purchase_order_line_id = t.id
+        """, params)
+        cr.execute(clone_sql(cr, "jxc_stock_picking", {
+            "name": "'月结P-RK-' || o.id", "purchase_id": "o.id", "partner_id": "o.partner_id",
+            "date": "o.date_order", "origin": "o.name", "move_id": "NULL",
+        }, "jxc_stock_picking t CROSS JOIN jxc_purchase_order o WHERE t.id = %(receipt)s AND o.name LIKE '月结P-%%'"),
+            params)
+        cr.execute(clone_sql(cr, "jxc_stock_picking_line", {
+            "picking_id": "p.id", "purchase_line_id": "l.id",
+        }, "jxc_stock_picking_line t JOIN jxc_stock_picking p ON p.name LIKE '月结P-RK-%%' "
+           "JOIN jxc_purchase_order_line l ON l.order_id = p.purchase_id AND l.product_id = t.product_id "
+           "WHERE t.picking_id = %(receipt)s"), params)
+        # each receipt's journal entry (1405 against GRNI, product by product), found again by its reference
+        cr.execute(clone_sql(cr, "account_move", {
+            "name": "p.name", "ref": "p.name", "partner_id": "p.partner_id", "date": "p.date",
+        }, "account_move t CROSS JOIN jxc_stock_picking p WHERE t.id = %(move)s AND p.name LIKE '月结P-RK-%%'"),
+            params)
+        cr.execute("""
+            UPDATE jxc_stock_picking p SET move_id = m.id FROM account_move m
+             WHERE p.name LIKE '月结P-RK-%%' AND m.ref = p.name AND m.journal_id = %(journal)s
+        """, dict(params, journal=receipt.move_id.journal_id.id))
+        cr.execute(clone_sql(cr, "account_move_line", {
+            "move_id": "m.id", "ref": "m.ref", "date": "m.date", "date_maturity": "m.date",
+            "partner_id": "CASE WHEN t.partner_id IS NULL THEN NULL ELSE m.partner_id END",
+        }, "account_move_line t JOIN jxc_stock_picking p ON p.name LIKE '月结P-RK-%%' "
+           "JOIN account_move m ON m.id = p.move_id WHERE t.move_id = %(move)s"), params)
+        for table in ("jxc_purchase_order", "jxc_purchase_order_line", "jxc_stock_picking", "jxc_stock_picking_line",
+                      "account_tax_jxc_purchase_order_line_rel", "account_move", "account_move_line", "res_partner"):
+            cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+        env["res.users"].invalidate_cache()
+        grni = env.user.company_id.jxc_grni_account_id
+
+        def grni_balance():
+            cr.execute("SELECT COALESCE(SUM(balance), 0), COUNT(*) FILTER (WHERE NOT reconciled) "
+                       "FROM account_move_line WHERE account_id = %s", (grni.id,))
+            return cr.fetchone()
+        balance_before, open_before = grni_balance()
+
+        # Order by order: the sample supplier's orders, each billed and its bill validated.
+        sample_orders = env["jxc.purchase.order"].search([("partner_id", "=", partners[-1].id)])
+        assert len(sample_orders) == sample
+        steps = Steps(["create", "validate"])
+        for order in sample_orders:
+            bill = steps.run(cr, "create", lambda: env["account.invoice"].browse(
+                order.action_create_bill()["res_id"]), origins=False)
+            steps.run(cr, "validate", bill.action_invoice_open, origins=False)
+            steps.docs += 1
+        results["per_order"] = steps.mean() if sample else None
+        env["res.users"].invalidate_cache()
+        wizard = env["jxc.invoice.consolidate"].create({
+            "kind": "supplier", "date_from": fields.Date.to_string(first), "date_to": fields.Date.to_string(last),
+            "partner_ids": [(6, 0, partners[:-1].ids)], "validate": True})
+        with profiled():
+            ms, queries, action = measure(cr, wizard.action_create_invoices)
+        bills = env["account.invoice"].search(action["domain"])
+        assert len(bills) == suppliers and set(bills.mapped("state")) == {"open"}, bills
+        lines = sum(len(bill.invoice_line_ids) for bill in bills)
+        assert lines == orders * len(products), lines
+        expected = round(orders * 282.5, 2)
+        assert abs(sum(bills.mapped("amount_total")) - expected) < 0.01, (sum(bills.mapped("amount_total")), expected)
+        # every order billed at its receipt value: GRNI back to what it was before the month, all of it matched
+        balance_after, open_after = grni_balance()
+        billed_orders = orders + sample
+        assert abs(balance_after - (balance_before + billed_orders * 250.0)) < 0.01, (balance_before, balance_after)
+        assert open_after == open_before - billed_orders * len(products), (open_before, open_after)
+        results["consolidated"] = (ms / orders, queries / float(orders), ms, queries, len(bills), lines)
+        return results
+    finally:
+        cr.rollback()
+        cr.close()
+
+
+def odoo_purchase_month_bench(db, orders):
+    """Odoo 11's billing of `orders` received 5-line purchase orders of one supplier in one vendor bill, as
+    its web client does it: a new bill, each order chosen in turn in its Add Purchase Order field (the
+    onchange adds that order's received lines), saved, validated. One order is made through the ORM
+    (confirmed, received); the others are copies of it and of its lines made by SQL."""
+    env = env_for(db)
+    cr = env.cr
+    try:
+        products = env["product.product"].search([("name", "=like", "Odoo purchase month %")], limit=5)
+        if len(products) < 5:
+            category = env["product.category"].create({"name": "Bench purchase month"})
+            products = env["product.product"]
+            for i in range(5):
+                products |= env["product.product"].create({"name": "Odoo purchase month %d" % i, "type": "consu",
+                                                           "categ_id": category.id, "purchase_method": "receive"})
+        supplier = env["res.partner"].create({"name": "Bench 月结 supplier", "supplier": True, "is_company": True})
+        template = env["purchase.order"].create({
+            "partner_id": supplier.id,
+            "order_line": [(0, 0, {"product_id": p.id, "product_qty": 10, "price_unit": 5.0, "name": p.name,
+                                   "product_uom": p.uom_po_id.id, "date_planned": odoo.fields.Datetime.now(),
+                                   "taxes_id": [(6, 0, p.supplier_taxes_id.ids)]}) for p in products]})
+        template.button_confirm()
+        picking = template.picking_ids
+        picking.action_assign()
+        for move in picking.move_lines:
+            move.quantity_done = move.product_uom_qty
+        picking.action_done()
+        assert all(line.qty_received == 10 for line in template.order_line)
+        params = {"template": template.id, "count": orders - 1}
+        cr.execute(clone_sql(cr, "purchase_order", {"name": "'月结P-' || g", "group_id": "NULL"},
+                             "purchase_order t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s"),
+                   params)
+        cr.execute(clone_sql(cr, "purchase_order_line", {"order_id": "o.id"},
+                             "purchase_order_line t CROSS JOIN purchase_order o WHERE t.order_id = %(template)s "
+                             "AND o.name LIKE '月结P-%%'"), params)
+        cr.execute("""
+            INSERT INTO account_tax_purchase_order_line_rel (purchase_order_line_id, account_tax_id)
+            SELECT l.id, r.account_tax_id FROM purchase_order_line l
+              JOIN purchase_order o ON o.id = l.order_id AND o.name LIKE '月结P-%%'
+              JOIN purchase_order_line t ON t.order_id = %(template)s AND t.product_id = l.product_id
+              JOIN account_tax_purchase_order_line_rel r ON r.purchase_order_line_id = t.id
+        """, params)
+        for table in ("purchase_order", "purchase_order_line", "account_tax_purchase_order_line_rel"):
+            cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+        env["res.users"].invalidate_cache()
+        month = env["purchase.order"].search([("partner_id", "=", supplier.id)], order="id")
+        assert len(month) == orders
+        Invoice = env["account.invoice"].with_context(type="in_invoice", journal_type="purchase")
+
+        def bill_month():
+            values = Invoice.default_get(list(Invoice._fields))
+            values.update({"type": "in_invoice", "partner_id": supplier.id})
+            bill = Invoice.new(values)
+            bill._onchange_partner_id()
+            for order in month:
+                bill.purchase_id = order
+                bill.purchase_order_change()
+            bill._onchange_invoice_line_ids()
+            bill._onchange_origin()
+            bill = Invoice.create(bill._convert_to_write(bill._cache))
+            bill.action_invoice_open()
+            return bill
+        ms, queries, bill = measure(cr, bill_month)
+        assert len(bill.invoice_line_ids) == orders * 5 and bill.state == "open", (len(bill.invoice_line_ids),
+                                                                                    bill.state)
+        assert abs(bill.amount_untaxed - orders * 250.0) < 0.01 and bill.tax_line_ids, bill.amount_untaxed
+        return (ms / orders, queries / float(orders), ms, queries)
+    finally:
+        cr.rollback()
+        cr.close()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--conf", required=True)
@@ -749,6 +940,9 @@ def main():
             ours["month_grouped"] = jxc_month_bench(args.db, args.month_grouped_orders,
                                                     max(1, args.month_grouped_orders // 25), 0, group_lines=True)
             theirs["month"] = odoo_month_bench(args.odoo_db, args.month_sample)
+            ours["purchase_month"] = jxc_purchase_month_bench(args.db, args.month_orders, args.month_customers,
+                                                              args.month_sample)
+            theirs["purchase_month"] = odoo_purchase_month_bench(args.odoo_db, args.month_sample)
         if not args.only_flows:
             reorder = reorder_bench(args.db, args.rules)
     print()
@@ -826,6 +1020,7 @@ def print_flows(args, ours, theirs):
              theirs_rest[1] + odoo_month[1])):
         print("    %7.1f ms %5.0f SQL  %4.1fx time %4.1fx SQL  %s" % (
             ms, queries, odoo_per_order[0] / ms, odoo_per_order[1] / queries, label))
+    print_purchase_month(args, ours, theirs)
     print("Queries of jxc_addon's 5-line invoice and bill, by origin (innermost module doing the work):")
     for kind, label in (("sale", "customer invoice"), ("purchase", "vendor bill")):
         for step in ("create", "validate"):
@@ -834,6 +1029,36 @@ def print_flows(args, ours, theirs):
             if os.environ.get("JXC_BENCH_PROFILE"):
                 for count, module, function in origins.top():
                     print("      %6.1f  %-10s %s" % (count, module, function))
+
+
+def print_purchase_month(args, ours, theirs):
+    """月结 of purchases: bills per order, consolidated, Odoo's; the whole purchase flow per order with each."""
+    month, odoo_month = ours["purchase_month"], theirs["purchase_month"]
+    consolidated, per_order = month["consolidated"], month["per_order"]
+    print("月结 of purchases, a month of %d received 5-line orders of %d suppliers (ms and SQL per order):" % (
+        args.month_orders, args.month_customers))
+    print("  billing, jxc_addon: %d consolidated bills (%d lines, GRNI matched product by product) made and "
+          "validated in %.1f s, %d SQL: %6.1f ms %4.0f SQL per order" % (
+              consolidated[4], consolidated[5], consolidated[2] / 1000.0, consolidated[3], consolidated[0],
+              consolidated[1]))
+    print("  billing, jxc_addon, one bill per order (mean of %d): %.1f ms %.0f SQL per order" % (
+        args.month_sample, per_order[0], per_order[1]))
+    print("  billing, Odoo 11, one bill with one supplier's %d orders added (Add Purchase Order), validated: "
+          "%.1f ms %.0f SQL per order" % (args.month_sample, odoo_month[0], odoo_month[1]))
+    print("  billing, Odoo 11, one bill per order (the flow above): %.1f ms %.0f SQL per order" % (
+        sum(theirs["purchase"].mean(n)[0] for n in ("create", "validate")),
+        sum(theirs["purchase"].mean(n)[1] for n in ("create", "validate"))))
+    ours_rest = [sum(ours["purchase"].mean(n)[i] for n in ("confirm", "move")) for i in (0, 1)]
+    theirs_rest = [sum(theirs["purchase"].mean(n)[i] for n in ("confirm", "move")) for i in (0, 1)]
+    odoo_per_order = theirs["purchase"].mean()
+    print("  whole purchase flow per order: confirm + receive + billing; Odoo 11's flow (%.0f ms, %.0f SQL) / this "
+          "(goal 10x):" % odoo_per_order)
+    for label, ms, queries in (
+            ("jxc_addon, a bill per order", ours["purchase"].mean()[0], ours["purchase"].mean()[1]),
+            ("jxc_addon, 月结", ours_rest[0] + consolidated[0], ours_rest[1] + consolidated[1]),
+            ("Odoo 11, one bill for many orders", theirs_rest[0] + odoo_month[0], theirs_rest[1] + odoo_month[1])):
+        print("    %7.1f ms %5.0f SQL  %4.1fx time %4.1fx SQL  %s" % (
+            ms, queries, odoo_per_order[0] / ms, odoo_per_order[1] / queries, label))
 
 
 def print_reorder(args, reorder):

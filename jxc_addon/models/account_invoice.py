@@ -180,7 +180,9 @@ class AccountInvoice(models.Model):
         return tax_grouped
 
     def _jxc_reconcile_grni(self):
-        """Match the bill's GRNI lines with the receipts' GRNI lines, product by product."""
+        """Match the bill's GRNI lines with the receipts' GRNI lines, product by product: a bill line with
+        the receipt line of the same amount (a consolidated bill's line with its own receipt), what is
+        left of the product together (partial bills, returns) as Odoo matches it, oldest first."""
         for invoice in self:
             grni = invoice.company_id.jxc_grni_account_id
             purchase_lines = invoice.invoice_line_ids.mapped("jxc_purchase_line_id")
@@ -189,10 +191,60 @@ class AccountInvoice(models.Model):
             receipts = purchase_lines.mapped("receipt_line_ids.picking_id").filtered(lambda p: p.state in ("done", "cancel"))
             candidates = (receipts.mapped("move_id") | receipts.mapped("reversal_move_id") | invoice.move_id).mapped(
                 "line_ids").filtered(lambda l: l.account_id == grni and not l.reconciled)
+            by_product = {}
+            for line in candidates.sorted(lambda l: (l.date, l.id)):
+                by_product.setdefault(line.product_id, []).append(line)
+            # a cancelled receipt's line and its reversal are left to Odoo's matching, together
+            pairable = receipts.filtered(lambda p: p.state == "done").mapped("move_id") if grni.reconcile else []
+            pairs, groups = [], []
             for product in purchase_lines.mapped("product_id"):
-                lines = candidates.filtered(lambda l: l.product_id == product)
-                if lines.filtered(lambda l: l.move_id == invoice.move_id) and len(lines) > 1:
+                product_pairs, rest = invoice._jxc_grni_groups(by_product.get(product, []), pairable)
+                pairs += product_pairs
+                groups += [rest] if rest else []
+            # Odoo recomputes the residuals, the entries' matched percentage and cash basis and the bill's
+            # residual after each matching: once for the bill is enough. A pair is matched by its partial
+            # reconciliation as Odoo's reconcile() would make it (its amount is the lines' whole balance,
+            # so no residual is read while others wait to be recomputed); the pairs share one matching number.
+            Partial = self.env["account.partial.reconcile"].with_context(skip_full_reconcile_check=True)
+            with self.env.norecompute():
+                for lines in groups:
                     lines.reconcile()
+                for lines in pairs:
+                    debit, credit = lines.sorted(lambda l: -l.balance)
+                    Partial.create({"debit_move_id": debit.id, "credit_move_id": credit.id,
+                                    "amount": debit.balance, "amount_currency": 0.0, "currency_id": False})
+                if pairs:
+                    paired = self.env["account.move.line"].concat(*pairs)
+                    self.env["account.full.reconcile"].create({
+                        "partial_reconcile_ids": [(6, 0, (paired.mapped("matched_debit_ids") |
+                                                          paired.mapped("matched_credit_ids")).ids)],
+                        "reconciled_line_ids": [(6, 0, paired.ids)]})
+            self.recompute()
+
+    def _jxc_grni_groups(self, lines, pairable):
+        """(pairs, rest): the GRNI lines of one product (oldest first) to reconcile. Pairs: a line of this
+        bill in the company currency and an untouched line of the opposite amount from a `pairable` entry
+        (a consolidated bill's line and its own receipt).
+        Rest: what is left, together, if it holds a line of this bill (partial bills, returns) or of a
+        cancelled receipt (its line and its reversal)."""
+        currency = self.company_id.currency_id
+        Line = self.env["account.move.line"]
+        untouched = {}
+        for line in lines:
+            if line.move_id in pairable and currency.is_zero(line.amount_residual - line.balance):
+                untouched.setdefault(currency.round(line.amount_residual), []).append(line)
+        pairs = []
+        for line in lines:
+            if line.move_id == self.move_id:
+                # in a foreign currency, Odoo's matching settles the amount in that currency too
+                match = not line.amount_currency and untouched.get(currency.round(-line.amount_residual))
+                if match:
+                    pairs.append(line | match.pop(0))
+        paired = Line.concat(*pairs)
+        rest = Line.concat(*[line for line in lines if line not in paired])
+        if len(rest) > 1 and any(line.move_id == self.move_id or line.move_id not in pairable for line in rest):
+            return pairs, rest
+        return pairs, Line
 
 
 class AccountInvoiceLine(models.Model):

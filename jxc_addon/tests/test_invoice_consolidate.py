@@ -211,6 +211,25 @@ class TestConsolidatedVendorBills(ConsolidateCase):
         self.assertEqual(self.open_items(self.vendor, self.payable), round(payable_before - 84.75 - 28.25, 2))
 
 
+    def test_each_bill_line_matched_with_its_own_receipt(self):
+        first = self.purchase([(self.shirt, 10, 5.0)], self.in_period)
+        first_receipt = self.receive(first, self.in_period)
+        second = self.purchase([(self.shirt, 4, 5.0)], self.in_period)
+        second_receipt = self.receive(second, self.end_of_period)
+
+        bill = self.consolidate("supplier", user=self.accountant, partners=self.vendor)
+
+        self.assertEqual(self.lines(bill), [(self.shirt, 10, 5.0, 0.0, 50.0), (self.shirt, 4, 5.0, 0.0, 20.0)])
+        grni = self.grni_lines(first_receipt.move_id | second_receipt.move_id | bill.move_id, self.shirt)
+        self.env["account.move.line"].invalidate_cache()  # as stored
+        self.assertTrue(all(grni.mapped("reconciled")))
+        bill_grni = grni.filtered(lambda l: l.move_id == bill.move_id)
+        self.assertEqual(sorted((l.balance, l.matched_credit_ids.credit_move_id.move_id) for l in bill_grni),
+                         [(20.0, second_receipt.move_id), (50.0, first_receipt.move_id)])
+        self.assertEqual(len(grni.mapped("full_reconcile_id")), 1, "one matching number for the bill")
+        self.assertEqual(grni.mapped("full_reconcile_id").reconciled_line_ids, grni)
+
+
 class TestConsolidationRightsAndCron(ConsolidateCase):
 
     def test_only_accountants_and_managers(self):

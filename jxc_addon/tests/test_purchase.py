@@ -83,8 +83,32 @@ class TestPurchaseFlow(PurchaseCase):
         grni_lines = (order.picking_ids.mapped("move_id") | invoice.move_id).mapped("line_ids").filtered(
             lambda l: l.account_id == self.company.jxc_grni_account_id)
         self.assertTrue(all(grni_lines.mapped("reconciled")), "GRNI matched automatically")
+        # as stored (recomputed once for the bill), product by product: the jeans' line with the receipt line
+        # of the same amount, the shirts' line with the two receipts' lines
+        self.env["account.move.line"].invalidate_cache()
+        self.assertEqual(set(grni_lines.mapped("amount_residual")), {0.0})
+        matchings = grni_lines.mapped("full_reconcile_id")
+        self.assertEqual(len(matchings), 2)
+        self.assertEqual(sorted(len(m.reconciled_line_ids.mapped("product_id")) for m in matchings), [1, 1])
+        self.assertEqual((invoice.residual, invoice.reconciled), (invoice.amount_total, False), "still to pay")
         with self.assertRaises(UserError):
             order.action_create_bill()
+
+    def test_bill_after_a_cancelled_receipt_is_matched_with_the_valid_one(self):
+        order = self.order([(self.shirt, 10, 5.0)])
+        first = self.receive(order, {})
+        first.button_cancel()
+        self.assertEqual(order.line_ids.qty_received, 0)
+        second = self.receive(order, {})
+        invoice = self.bill(order)
+        grni = (first.move_id | first.reversal_move_id | second.move_id | invoice.move_id).mapped(
+            "line_ids").filtered(lambda l: l.account_id == self.company.jxc_grni_account_id)
+        self.assertEqual(len(grni), 4)
+        self.env["account.move.line"].invalidate_cache()  # as stored
+        self.assertTrue(all(grni.mapped("reconciled")), "the cancelled receipt's line with its reversal")
+        bill_line = grni.filtered(lambda l: l.move_id == invoice.move_id)
+        self.assertEqual(bill_line.matched_credit_ids.credit_move_id.move_id, second.move_id)
+        self.assertEqual(round(sum(grni.mapped("balance")), 2), 0.0)
 
     def test_partial_bills_clear_grni_exactly(self):
         order = self.order([(self.shirt, 3, 3.33)])
