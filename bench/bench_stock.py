@@ -10,7 +10,9 @@ Run through `make bench` (creates the databases on first use). Prints:
     the queries of our invoice and bill by where they come from (JXC_BENCH_PROFILE=1: the functions);
   - 月结: a month of 500 delivered orders of 20 customers invoiced by the consolidated invoicing wizard
     (20 validated invoices), against invoices made order by order and Odoo's own Create Invoices on
-    many orders, and the whole sales flow per order with either;
+    many orders, and the whole sales flow per order with either; the same for purchases: 500 received
+    orders of 20 suppliers in 20 validated bills (GRNI matched with the receipts), against bills made
+    order by order and Odoo's one bill with many orders added, and the whole purchase flow per order;
   - one 5,000-line receipt validated by jxc_addon;
   - the integrity check over 1,000,000 ledger rows;
   - the hourly reorder scan over 50,000 reorder rules (5,000 products × 10 warehouses), first run
