@@ -18,6 +18,10 @@ class AccountInvoice(models.Model):
         extra = []
         company = self.company_id
         lines = {line.id: line for line in self.invoice_line_ids}  # read together, not one by one
+        # and so are the receipts and earlier bills that the GRNI amounts come from
+        purchase_lines = self.invoice_line_ids.mapped("jxc_purchase_line_id")
+        purchase_lines.mapped("receipt_line_ids.picking_id")
+        purchase_lines.mapped("invoice_line_ids.invoice_id")
         for vals in res:
             line = lines.get(vals.get("invl_id"), self.env["account.invoice.line"])
             if not line.jxc_purchase_line_id or line.account_id != company.jxc_grni_account_id:
