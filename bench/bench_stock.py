@@ -457,10 +457,7 @@ def odoo_bench(db, docs, floor_docs):
 
                 def validate():
                     picking.action_confirm()
-                    picking.action_assign()
-                    for move in picking.move_lines:
-                        move.quantity_done = move.product_uom_qty
-                    picking.action_done()
+                    odoo_validate_picking(picking)
                 ms, queries, _ = measure(cr, validate)
                 assert picking.state == "done", picking.state
                 times.append(ms)
@@ -487,13 +484,7 @@ def odoo_sale_flow(env, products, customer, warehouse, docs):
         env["res.users"].invalidate_cache()
         steps.run(env.cr, "confirm", order.action_confirm)
 
-        def deliver():
-            picking = order.picking_ids
-            picking.action_assign()
-            for move in picking.move_lines:
-                move.quantity_done = move.product_uom_qty
-            picking.action_done()
-        steps.run(env.cr, "move", deliver)
+        steps.run(env.cr, "move", lambda: odoo_validate_picking(order.picking_ids))
         invoice = steps.run(env.cr, "create", lambda: env["account.invoice"].browse(order.action_invoice_create()))
         steps.run(env.cr, "validate", invoice.action_invoice_open)
         assert invoice.state == "open" and invoice.tax_line_ids, invoice.state
@@ -516,13 +507,7 @@ def odoo_purchase_flow(env, products, supplier, docs):
         env["res.users"].invalidate_cache()
         steps.run(env.cr, "confirm", order.button_confirm)
 
-        def receive():
-            picking = order.picking_ids
-            picking.action_assign()
-            for move in picking.move_lines:
-                move.quantity_done = move.product_uom_qty
-            picking.action_done()
-        steps.run(env.cr, "move", receive)
+        steps.run(env.cr, "move", lambda: odoo_validate_picking(order.picking_ids))
 
         def create_bill():
             values = Invoice.default_get(list(Invoice._fields))
@@ -551,7 +536,126 @@ def clone_sql(cr, table, replaced, source, with_id=False):
     select = [sql.SQL(replaced[name]) if name in replaced else sql.SQL("t.") + sql.Identifier(name) for name in names]
     return sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
         sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(", ").join(select),
-        sql.SQL(source))
+        sql.SQL(source) if isinstance(source, str) else source)
+
+
+# The tables of a month of orders copied by SQL: orders, lines, the lines' taxes (relation, column), and
+# the stock documents' columns naming the order and the order line.
+MONTH_TABLES = {
+    "sale": ("jxc_sale_order", "jxc_sale_order_line", "account_tax_jxc_sale_order_line_rel",
+             "jxc_sale_order_line_id", "sale_id", "sale_line_id"),
+    "purchase": ("jxc_purchase_order", "jxc_purchase_order_line", "account_tax_jxc_purchase_order_line_rel",
+                 "jxc_purchase_order_line_id", "purchase_id", "purchase_line_id"),
+}
+
+
+def clone_month(cr, side, params):
+    """Copies of the template order (params: template, picking — its validated stock document) and of its
+    document, by SQL: orders named params["orders"] + a number, the first `month` of them spread over the
+    `n` first partners, the rest for the last partner, dated over the month from `first`; their lines and
+    the lines' taxes; a done document per order named params["documents"] + the order id, and its lines."""
+    order, line, tax_rel, tax_column, picking_order, picking_line = MONTH_TABLES[side]
+    ident = sql.Identifier
+    params = dict(params, orders_like=params["orders"] + "%", documents_like=params["documents"] + "%")
+    cr.execute(clone_sql(cr, order, {
+        "name": "%(orders)s || g",
+        "partner_id": "CASE WHEN g < %(month)s + 1 THEN (%(partners)s::int[])[1 + g %% %(n)s] "
+                      "ELSE (%(partners)s::int[])[%(n)s + 1] END",
+        "date_order": "%(first)s::date + g %% %(days)s",
+    }, sql.SQL("{} t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s").format(ident(order))),
+        params)
+    cr.execute(clone_sql(cr, line, {"order_id": "o.id", "partner_id": "o.partner_id", "date_order": "o.date_order"},
+                         sql.SQL("{} t CROSS JOIN {} o WHERE t.order_id = %(template)s AND o.name LIKE %(orders_like)s"
+                                 ).format(ident(line), ident(order))), params)
+    cr.execute(sql.SQL("""
+        INSERT INTO {rel} ({column}, account_tax_id)
+        SELECT l.id, r.account_tax_id FROM {line} l
+          JOIN {order} o ON o.id = l.order_id AND o.name LIKE %(orders_like)s
+          JOIN {line} t ON t.order_id = %(template)s AND t.product_id = l.product_id
+          JOIN {rel} r ON r.{column} = t.id
+    """).format(rel=ident(tax_rel), column=ident(tax_column), line=ident(line), order=ident(order)), params)
+    cr.execute(clone_sql(cr, "jxc_stock_picking", {
+        "name": "%(documents)s || o.id", picking_order: "o.id", "partner_id": "o.partner_id",
+        "date": "o.date_order", "origin": "o.name", "move_id": "NULL",
+    }, sql.SQL("jxc_stock_picking t CROSS JOIN {} o WHERE t.id = %(picking)s AND o.name LIKE %(orders_like)s").format(
+        ident(order))), params)
+    cr.execute(clone_sql(cr, "jxc_stock_picking_line", {"picking_id": "p.id", picking_line: "l.id"}, sql.SQL(
+        "jxc_stock_picking_line t JOIN jxc_stock_picking p ON p.name LIKE %(documents_like)s "
+        "JOIN {} l ON l.order_id = p.{} AND l.product_id = t.product_id WHERE t.picking_id = %(picking)s").format(
+        ident(line), ident(picking_order))), params)
+    for table in (order, line, tax_rel, "jxc_stock_picking", "jxc_stock_picking_line", "res_partner"):
+        cr.execute(sql.SQL("ANALYZE {}").format(ident(table)))
+
+
+def month_invoicing(env, kind, partners, sample, first, last, invoice_order):
+    """Per-order invoicing of the last partner's `sample` orders (invoice_order(order) -> the draft invoice, then
+    validated), then the consolidated invoicing wizard on the other partners: (per-order (ms, SQL) mean
+    or None, wizard's (ms, SQL), its invoices)."""
+    cr = env.cr
+    model = "jxc.sale.order" if kind == "customer" else "jxc.purchase.order"
+    steps = Steps(["create", "validate"])
+    sample_orders = env[model].search([("partner_id", "=", partners[-1].id)])
+    assert len(sample_orders) == sample, (len(sample_orders), sample)
+    for order in sample_orders:
+        invoice = steps.run(cr, "create", lambda: invoice_order(order), origins=False)
+        steps.run(cr, "validate", invoice.action_invoice_open, origins=False)
+        steps.docs += 1
+    env["res.users"].invalidate_cache()
+    wizard = env["jxc.invoice.consolidate"].create({
+        "kind": kind, "date_from": fields.Date.to_string(first), "date_to": fields.Date.to_string(last),
+        "partner_ids": [(6, 0, partners[:-1].ids)], "validate": True})
+    with profiled():
+        ms, queries, action = measure(cr, wizard.action_create_invoices)
+    return (steps.mean() if steps.docs else None), (ms, queries), env["account.invoice"].search(action["domain"])
+
+
+# Odoo's own orders copied by SQL: orders, lines, the lines' taxes (relation, column), the order's
+# procurement group column.
+ODOO_TABLES = {
+    "sale": ("sale_order", "sale_order_line", "account_tax_sale_order_line_rel", "sale_order_line_id",
+             "procurement_group_id"),
+    "purchase": ("purchase_order", "purchase_order_line", "account_tax_purchase_order_line_rel",
+                 "purchase_order_line_id", "group_id"),
+}
+
+
+def clone_odoo_orders(cr, side, template, count, prefix):
+    """`count` copies of Odoo's order `template` with its lines and their taxes, named prefix + a number."""
+    order, line, tax_rel, tax_column, group = ODOO_TABLES[side]
+    ident = sql.Identifier
+    params = {"template": template, "count": count, "prefix": prefix, "like": prefix + "%"}
+    cr.execute(clone_sql(cr, order, {"name": "%(prefix)s || g", group: "NULL"}, sql.SQL(
+        "{} t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s").format(ident(order))), params)
+    cr.execute(clone_sql(cr, line, {"order_id": "o.id"}, sql.SQL(
+        "{} t CROSS JOIN {} o WHERE t.order_id = %(template)s AND o.name LIKE %(like)s").format(
+        ident(line), ident(order))), params)
+    cr.execute(sql.SQL("""
+        INSERT INTO {rel} ({column}, account_tax_id)
+        SELECT l.id, r.account_tax_id FROM {line} l
+          JOIN {order} o ON o.id = l.order_id AND o.name LIKE %(like)s
+          JOIN {line} t ON t.order_id = %(template)s AND t.product_id = l.product_id
+          JOIN {rel} r ON r.{column} = t.id
+    """).format(rel=ident(tax_rel), column=ident(tax_column), line=ident(line), order=ident(order)), params)
+    for table in (order, line, tax_rel):
+        cr.execute(sql.SQL("ANALYZE {}").format(ident(table)))
+
+
+def odoo_validate_picking(picking):
+    """Odoo's picking done as a user does it: reserve, every quantity done, validate."""
+    picking.action_assign()
+    for move in picking.move_lines:
+        move.quantity_done = move.product_uom_qty
+    picking.action_done()
+
+
+def odoo_month_products(env, name, values):
+    """Five consumable products "<name> <n>" of a category of their own, with `values` (the policy)."""
+    category = env["product.category"].create({"name": "Bench " + name})
+    products = env["product.product"]
+    for i in range(5):
+        products |= env["product.product"].create(dict(values, name="%s %d" % (name, i), type="consu",
+                                                       categ_id=category.id))
+    return products
 
 
 def last_month_dates(env):
@@ -597,56 +701,13 @@ def jxc_month_bench(db, orders, customers, sample, group_lines=False):
         delivery.button_done()
         days = (last - first).days + 1
         # copies 1..orders-1 for the month's customers (order 0 is the template), then `sample` for the last one
-        params = {"template": template.id, "delivery": delivery.id, "partners": partners.ids, "n": customers,
-                  "count": orders - 1 + sample, "month": orders - 1, "first": first, "days": days}
-        cr.execute(clone_sql(cr, "jxc_sale_order", {
-            "name": "'月结-' || g",
-            "partner_id": "CASE WHEN g < %(month)s + 1 THEN (%(partners)s::int[])[1 + g %% %(n)s] "
-                          "ELSE (%(partners)s::int[])[%(n)s + 1] END",
-            "date_order": "%(first)s::date + g %% %(days)s",
-        }, "jxc_sale_order t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s"), params)
-        cr.execute(clone_sql(cr, "jxc_sale_order_line", {
-            "order_id": "o.id", "partner_id": "o.partner_id", "date_order": "o.date_order",
-        }, "jxc_sale_order_line t CROSS JOIN jxc_sale_order o WHERE t.order_id = %(template)s "
-           "AND o.name LIKE '月结-%%'"), params)
-        cr.execute("""
-            INSERT INTO account_tax_jxc_sale_order_line_rel (jxc_sale_order_line_id, account_tax_id)
-            SELECT l.id, r.account_tax_id FROM jxc_sale_order_line l
-              JOIN jxc_sale_order o ON o.id = l.order_id AND o.name LIKE '月结-%%'
-              JOIN jxc_sale_order_line t ON t.order_id = %(template)s AND t.product_id = l.product_id
-              JOIN account_tax_jxc_sale_order_line_rel r ON r.jxc_sale_order_line_id = t.id
-        """, params)
-        cr.execute(clone_sql(cr, "jxc_stock_picking", {
-            "name": "'月结-CK-' || o.id", "sale_id": "o.id", "partner_id": "o.partner_id", "date": "o.date_order",
-            "origin": "o.name", "move_id": "NULL",
-        }, "jxc_stock_picking t CROSS JOIN jxc_sale_order o WHERE t.id = %(delivery)s AND o.name LIKE '月结-%%'"),
-            params)
-        cr.execute(clone_sql(cr, "jxc_stock_picking_line", {
-            "picking_id": "p.id", "sale_line_id": "l.id",
-        }, "jxc_stock_picking_line t JOIN jxc_stock_picking p ON p.name LIKE '月结-CK-%%' "
-           "JOIN jxc_sale_order_line l ON l.order_id = p.sale_id AND l.product_id = t.product_id "
-           "WHERE t.picking_id = %(delivery)s"), params)
-        for table in ("jxc_sale_order", "jxc_sale_order_line", "jxc_stock_picking", "jxc_stock_picking_line",
-                      "account_tax_jxc_sale_order_line_rel", "res_partner"):
-            cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+        clone_month(cr, "sale", {"template": template.id, "picking": delivery.id, "partners": partners.ids,
+                                 "n": customers, "count": orders - 1 + sample, "month": orders - 1, "first": first,
+                                 "days": days, "orders": "月结-", "documents": "月结-CK-"})
         env["res.users"].invalidate_cache()
-
-        # Order by order: the sample customer's orders, each invoiced and its invoice validated.
-        sample_orders = env["jxc.sale.order"].search([("partner_id", "=", partners[-1].id)])
-        assert len(sample_orders) == sample
-        steps = Steps(["create", "validate"])
-        for order in sample_orders:
-            invoice = steps.run(cr, "create", lambda: env["account.invoice"].browse(
-                order.action_create_invoice()["res_id"]), origins=False)
-            steps.run(cr, "validate", invoice.action_invoice_open, origins=False)
-            steps.docs += 1
-        results["per_order"] = steps.mean() if sample else None
-        env["res.users"].invalidate_cache()
-        wizard = env["jxc.invoice.consolidate"].create({
-            "kind": "customer", "date_from": fields.Date.to_string(first), "date_to": fields.Date.to_string(last),
-            "partner_ids": [(6, 0, partners[:-1].ids)], "validate": True})
-        ms, queries, action = measure(cr, wizard.action_create_invoices)
-        invoices = env["account.invoice"].search(action["domain"])
+        results["per_order"], (ms, queries), invoices = month_invoicing(
+            env, "customer", partners, sample, first, last,
+            lambda order: env["account.invoice"].browse(order.action_create_invoice()["res_id"]))
         assert len(invoices) == customers and set(invoices.mapped("state")) == {"open"}, invoices
         lines = sum(len(invoice.invoice_line_ids) for invoice in invoices)
         assert lines == orders * len(products), lines
@@ -667,13 +728,7 @@ def odoo_month_bench(db, orders):
     env = env_for(db)
     cr = env.cr
     try:
-        products = env["product.product"].search([("name", "=like", "Odoo bench %")], limit=5)
-        if len(products) < 5:
-            category = env["product.category"].create({"name": "Bench month"})
-            products = env["product.product"]
-            for i in range(5):
-                products |= env["product.product"].create({"name": "Odoo month %d" % i, "type": "consu",
-                                                           "categ_id": category.id, "invoice_policy": "delivery"})
+        products = odoo_month_products(env, "Odoo month", {"invoice_policy": "delivery"})
         customer = env["res.partner"].create({"name": "Bench 月结 customer", "customer": True, "is_company": True})
         warehouse = env["stock.warehouse"].search([("company_id", "=", env.user.company_id.id)], limit=1)
         template = env["sale.order"].create({
@@ -681,28 +736,9 @@ def odoo_month_bench(db, orders):
             "order_line": [(0, 0, {"product_id": p.id, "product_uom_qty": 3, "price_unit": 9.0,
                                    "product_uom": p.uom_id.id, "name": p.name}) for p in products]})
         template.action_confirm()
-        picking = template.picking_ids
-        picking.action_assign()
-        for move in picking.move_lines:
-            move.quantity_done = move.product_uom_qty
-        picking.action_done()
+        odoo_validate_picking(template.picking_ids)
         assert all(line.qty_to_invoice == 3 for line in template.order_line)
-        params = {"template": template.id, "count": orders - 1}
-        cr.execute(clone_sql(cr, "sale_order", {"name": "'月结-' || g", "procurement_group_id": "NULL"},
-                             "sale_order t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s"),
-                   params)
-        cr.execute(clone_sql(cr, "sale_order_line", {"order_id": "o.id"},
-                             "sale_order_line t CROSS JOIN sale_order o WHERE t.order_id = %(template)s "
-                             "AND o.name LIKE '月结-%%'"), params)
-        cr.execute("""
-            INSERT INTO account_tax_sale_order_line_rel (sale_order_line_id, account_tax_id)
-            SELECT l.id, r.account_tax_id FROM sale_order_line l
-              JOIN sale_order o ON o.id = l.order_id AND o.name LIKE '月结-%%'
-              JOIN sale_order_line t ON t.order_id = %(template)s AND t.product_id = l.product_id
-              JOIN account_tax_sale_order_line_rel r ON r.sale_order_line_id = t.id
-        """, params)
-        for table in ("sale_order", "sale_order_line", "account_tax_sale_order_line_rel"):
-            cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+        clone_odoo_orders(cr, "sale", template.id, orders - 1, "月结-")
         env["res.users"].invalidate_cache()
         month = env["sale.order"].search([("partner_id", "=", customer.id)])
         assert len(month) == orders
@@ -748,36 +784,10 @@ def jxc_purchase_month_bench(db, orders, suppliers, sample):
         receipt.button_done()
         assert receipt.move_id and all(line.qty_received == 10 for line in template.line_ids)
         days = (last - first).days + 1
-        params = {"template": template.id, "receipt": receipt.id, "move": receipt.move_id.id,
+        params = {"template": template.id, "picking": receipt.id, "move": receipt.move_id.id,
                   "partners": partners.ids, "n": suppliers, "count": orders - 1 + sample, "month": orders - 1,
-                  "first": first, "days": days}
-        cr.execute(clone_sql(cr, "jxc_purchase_order", {
-            "name": "'月结P-' || g",
-            "partner_id": "CASE WHEN g < %(month)s + 1 THEN (%(partners)s::int[])[1 + g %% %(n)s] "
-                          "ELSE (%(partners)s::int[])[%(n)s + 1] END",
-            "date_order": "%(first)s::date + g %% %(days)s",
-        }, "jxc_purchase_order t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s"), params)
-        cr.execute(clone_sql(cr, "jxc_purchase_order_line", {
-            "order_id": "o.id", "partner_id": "o.partner_id", "date_order": "o.date_order",
-        }, "jxc_purchase_order_line t CROSS JOIN jxc_purchase_order o WHERE t.order_id = %(template)s "
-           "AND o.name LIKE '月结P-%%'"), params)
-        cr.execute("""
-            INSERT INTO account_tax_jxc_purchase_order_line_rel (jxc_purchase_order_line_id, account_tax_id)
-            SELECT l.id, r.account_tax_id FROM jxc_purchase_order_line l
-              JOIN jxc_purchase_order o ON o.id = l.order_id AND o.name LIKE '月结P-%%'
-              JOIN jxc_purchase_order_line t ON t.order_id = %(template)s AND t.product_id = l.product_id
-              JOIN account_tax_jxc_purchase_order_line_rel r ON r.jxc_purchase_order_line_id = t.id
-        """, params)
-        cr.execute(clone_sql(cr, "jxc_stock_picking", {
-            "name": "'月结P-RK-' || o.id", "purchase_id": "o.id", "partner_id": "o.partner_id",
-            "date": "o.date_order", "origin": "o.name", "move_id": "NULL",
-        }, "jxc_stock_picking t CROSS JOIN jxc_purchase_order o WHERE t.id = %(receipt)s AND o.name LIKE '月结P-%%'"),
-            params)
-        cr.execute(clone_sql(cr, "jxc_stock_picking_line", {
-            "picking_id": "p.id", "purchase_line_id": "l.id",
-        }, "jxc_stock_picking_line t JOIN jxc_stock_picking p ON p.name LIKE '月结P-RK-%%' "
-           "JOIN jxc_purchase_order_line l ON l.order_id = p.purchase_id AND l.product_id = t.product_id "
-           "WHERE t.picking_id = %(receipt)s"), params)
+                  "first": first, "days": days, "orders": "月结P-", "documents": "月结P-RK-"}
+        clone_month(cr, "purchase", params)
         # each receipt's journal entry (1405 against GRNI, product by product), found again by its reference
         cr.execute(clone_sql(cr, "account_move", {
             "name": "p.name", "ref": "p.name", "partner_id": "p.partner_id", "date": "p.date",
@@ -792,8 +802,7 @@ def jxc_purchase_month_bench(db, orders, suppliers, sample):
             "partner_id": "CASE WHEN t.partner_id IS NULL THEN NULL ELSE m.partner_id END",
         }, "account_move_line t JOIN jxc_stock_picking p ON p.name LIKE '月结P-RK-%%' "
            "JOIN account_move m ON m.id = p.move_id WHERE t.move_id = %(move)s"), params)
-        for table in ("jxc_purchase_order", "jxc_purchase_order_line", "jxc_stock_picking", "jxc_stock_picking_line",
-                      "account_tax_jxc_purchase_order_line_rel", "account_move", "account_move_line", "res_partner"):
+        for table in ("jxc_stock_picking", "account_move", "account_move_line"):
             cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
         env["res.users"].invalidate_cache()
         grni = env.user.company_id.jxc_grni_account_id
@@ -804,23 +813,9 @@ def jxc_purchase_month_bench(db, orders, suppliers, sample):
             return cr.fetchone()
         balance_before, open_before = grni_balance()
 
-        # Order by order: the sample supplier's orders, each billed and its bill validated.
-        sample_orders = env["jxc.purchase.order"].search([("partner_id", "=", partners[-1].id)])
-        assert len(sample_orders) == sample
-        steps = Steps(["create", "validate"])
-        for order in sample_orders:
-            bill = steps.run(cr, "create", lambda: env["account.invoice"].browse(
-                order.action_create_bill()["res_id"]), origins=False)
-            steps.run(cr, "validate", bill.action_invoice_open, origins=False)
-            steps.docs += 1
-        results["per_order"] = steps.mean() if sample else None
-        env["res.users"].invalidate_cache()
-        wizard = env["jxc.invoice.consolidate"].create({
-            "kind": "supplier", "date_from": fields.Date.to_string(first), "date_to": fields.Date.to_string(last),
-            "partner_ids": [(6, 0, partners[:-1].ids)], "validate": True})
-        with profiled():
-            ms, queries, action = measure(cr, wizard.action_create_invoices)
-        bills = env["account.invoice"].search(action["domain"])
+        results["per_order"], (ms, queries), bills = month_invoicing(
+            env, "supplier", partners, sample, first, last,
+            lambda order: env["account.invoice"].browse(order.action_create_bill()["res_id"]))
         assert len(bills) == suppliers and set(bills.mapped("state")) == {"open"}, bills
         lines = sum(len(bill.invoice_line_ids) for bill in bills)
         assert lines == orders * len(products), lines
@@ -846,13 +841,7 @@ def odoo_purchase_month_bench(db, orders):
     env = env_for(db)
     cr = env.cr
     try:
-        products = env["product.product"].search([("name", "=like", "Odoo purchase month %")], limit=5)
-        if len(products) < 5:
-            category = env["product.category"].create({"name": "Bench purchase month"})
-            products = env["product.product"]
-            for i in range(5):
-                products |= env["product.product"].create({"name": "Odoo purchase month %d" % i, "type": "consu",
-                                                           "categ_id": category.id, "purchase_method": "receive"})
+        products = odoo_month_products(env, "Odoo purchase month", {"purchase_method": "receive"})
         supplier = env["res.partner"].create({"name": "Bench 月结 supplier", "supplier": True, "is_company": True})
         template = env["purchase.order"].create({
             "partner_id": supplier.id,
@@ -860,28 +849,9 @@ def odoo_purchase_month_bench(db, orders):
                                    "product_uom": p.uom_po_id.id, "date_planned": odoo.fields.Datetime.now(),
                                    "taxes_id": [(6, 0, p.supplier_taxes_id.ids)]}) for p in products]})
         template.button_confirm()
-        picking = template.picking_ids
-        picking.action_assign()
-        for move in picking.move_lines:
-            move.quantity_done = move.product_uom_qty
-        picking.action_done()
+        odoo_validate_picking(template.picking_ids)
         assert all(line.qty_received == 10 for line in template.order_line)
-        params = {"template": template.id, "count": orders - 1}
-        cr.execute(clone_sql(cr, "purchase_order", {"name": "'月结P-' || g", "group_id": "NULL"},
-                             "purchase_order t CROSS JOIN generate_series(1, %(count)s) g WHERE t.id = %(template)s"),
-                   params)
-        cr.execute(clone_sql(cr, "purchase_order_line", {"order_id": "o.id"},
-                             "purchase_order_line t CROSS JOIN purchase_order o WHERE t.order_id = %(template)s "
-                             "AND o.name LIKE '月结P-%%'"), params)
-        cr.execute("""
-            INSERT INTO account_tax_purchase_order_line_rel (purchase_order_line_id, account_tax_id)
-            SELECT l.id, r.account_tax_id FROM purchase_order_line l
-              JOIN purchase_order o ON o.id = l.order_id AND o.name LIKE '月结P-%%'
-              JOIN purchase_order_line t ON t.order_id = %(template)s AND t.product_id = l.product_id
-              JOIN account_tax_purchase_order_line_rel r ON r.purchase_order_line_id = t.id
-        """, params)
-        for table in ("purchase_order", "purchase_order_line", "account_tax_purchase_order_line_rel"):
-            cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+        clone_odoo_orders(cr, "purchase", template.id, orders - 1, "月结P-")
         env["res.users"].invalidate_cache()
         month = env["purchase.order"].search([("partner_id", "=", supplier.id)], order="id")
         assert len(month) == orders
