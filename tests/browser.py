@@ -6,6 +6,7 @@ open, and the browser console holds no SEVERE message. Screenshots go to .local/
 """
 import os
 import re
+import shutil
 import time
 
 from selenium import webdriver
@@ -85,6 +86,15 @@ class Browser:
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PENDING_REQUESTS})
         self.console = []
         self.shots = 0
+
+    @classmethod
+    def for_tests(cls, odoo_server, odoo_env, name=""):
+        """A browser on the test server whose screenshots and downloads (.local/screenshots/<name>,
+        .local/downloads/<name>) start empty."""
+        folders = [os.path.join(odoo_env["state"], kind, name) for kind in ("screenshots", "downloads")]
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        return cls(odoo_server["url"], *folders)
 
     def quit(self):
         self.driver.quit()

@@ -75,6 +75,18 @@ def odoo_server(odoo_env):
     assert not errors, "the test server logged errors (%s):\n%s" % (log_path, "\n".join(errors[:20]))
 
 
+@pytest.fixture(scope="session")
+def rpc(odoo_server):
+    """rpc(model, method, *args, **kwargs): a call as the admin on the test server, over XML-RPC."""
+    common = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/common")
+    models = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/object", allow_none=True)
+    uid = common.authenticate(odoo_server["db"], "admin", "admin", {})
+
+    def call(model, method, *args, **kwargs):
+        return models.execute_kw(odoo_server["db"], uid, "admin", model, method, list(args), kwargs)
+    return call
+
+
 def log_errors(path):
     with open(path, encoding="utf-8", errors="replace") as log:
         return [line.rstrip() for line in log

@@ -6,9 +6,7 @@ Screenshots: .local/screenshots/.
 """
 import os
 import re
-import shutil
 import subprocess
-import xmlrpc.client
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -26,18 +24,10 @@ FLOW = {}
 
 
 @pytest.fixture(scope="module")
-def browser(odoo_server, odoo_env):
-    base = os.path.join(odoo_env["state"], "screenshots")
-    shutil.rmtree(base, ignore_errors=True)
-    downloads = os.path.join(odoo_env["state"], "downloads")
-    shutil.rmtree(downloads, ignore_errors=True)
+def browser(odoo_server, odoo_env, rpc):
     # wkhtmltopdf fetches the report's CSS from report.url: this test server's own address.
-    rpc = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/object")
-    uid = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/common").authenticate(
-        odoo_server["db"], "admin", "admin", {})
-    rpc.execute_kw(odoo_server["db"], uid, "admin", "ir.config_parameter", "set_param",
-                   ["report.url", odoo_server["url"]])
-    session = Browser(odoo_server["url"], base, downloads)
+    rpc("ir.config_parameter", "set_param", "report.url", odoo_server["url"])
+    session = Browser.for_tests(odoo_server, odoo_env)
     yield session
     session.quit()
 
@@ -50,17 +40,6 @@ def screenshot_on_failure(request, browser):
         path = browser.screenshot("FAILED-" + request.node.name)
         dialogs = [m.text for m in browser.find_all(".modal")]
         print("screenshot: %s; open dialogs: %s" % (path, dialogs))
-
-
-@pytest.fixture
-def rpc(odoo_server):
-    common = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/common")
-    models = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/object", allow_none=True)
-    uid = common.authenticate(odoo_server["db"], "admin", "admin", {})
-
-    def call(model, method, *args, **kwargs):
-        return models.execute_kw(odoo_server["db"], uid, "admin", model, method, list(args), kwargs)
-    return call
 
 
 def _number(browser):

@@ -1,9 +1,6 @@
 """The dashboard and the analyses in the real web client (headless Chromium, see browser.py): the
 manager's and the salesman's landing dashboard, each figure opening its list."""
-import os
 import re
-import shutil
-import xmlrpc.client
 
 import pytest
 
@@ -16,33 +13,25 @@ TSHIRT = "TX-001-WL"
 
 @pytest.fixture(scope="module")
 def browser(odoo_server, odoo_env):
-    base = os.path.join(odoo_env["state"], "screenshots", "analysis")
-    shutil.rmtree(base, ignore_errors=True)
-    session = Browser(odoo_server["url"], base, os.path.join(odoo_env["state"], "downloads", "analysis"))
+    session = Browser.for_tests(odoo_server, odoo_env, "analysis")
     yield session
     session.quit()
 
 
 @pytest.fixture(scope="module")
-def sale_today(odoo_server):
+def sale_today(rpc):
     """A confirmed order of today by the demo salesman: 3 T-shirts at 100.00."""
-    common = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/common")
-    models = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/object", allow_none=True)
-    uid = common.authenticate(odoo_server["db"], "admin", "admin", {})
-
-    def call(model, method, *args, **kwargs):
-        return models.execute_kw(odoo_server["db"], uid, "admin", model, method, list(args), kwargs)
-    product = call("product.product", "search_read", [("default_code", "=", TSHIRT)], ["uom_id", "name"])[0]
-    customer = call("res.partner", "search", [("name", "=", CUSTOMER)])[0]
-    salesman = call("res.users", "search", [("login", "=", "salesman")])[0]
-    warehouse = call("jxc.warehouse", "search", [("company_id", "=", 1)], limit=1)[0]
-    order = call("jxc.sale.order", "create", {
+    product = rpc("product.product", "search_read", [("default_code", "=", TSHIRT)], ["uom_id", "name"])[0]
+    customer = rpc("res.partner", "search", [("name", "=", CUSTOMER)])[0]
+    salesman = rpc("res.users", "search", [("login", "=", "salesman")])[0]
+    warehouse = rpc("jxc.warehouse", "search", [("company_id", "=", 1)], limit=1)[0]
+    order = rpc("jxc.sale.order", "create", {
         "partner_id": customer, "user_id": salesman, "warehouse_id": warehouse,
         "line_ids": [(0, 0, {"product_id": product["id"], "uom_id": product["uom_id"][0], "product_qty": 3,
                              "price_unit": 100.0})]})
-    call("jxc.sale.order", "button_confirm_backorder", [order])
+    rpc("jxc.sale.order", "button_confirm_backorder", [order])
     yield product
-    call("jxc.sale.order", "button_cancel", [order])
+    rpc("jxc.sale.order", "button_cancel", [order])
 
 
 def shown_model(browser):

@@ -3,10 +3,7 @@
 each made from the dialog, opened from the list it lands on and validated. The goods were received
 (delivered) 40 days ago: always before the end of last month, the dialog's default end date."""
 import datetime
-import os
-import shutil
 import time
-import xmlrpc.client
 
 import pytest
 from selenium.webdriver.common.keys import Keys
@@ -18,25 +15,8 @@ TSHIRT = "TX-001-WL"
 
 
 @pytest.fixture(scope="module")
-def rpc(odoo_server):
-    common = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/common")
-    models = xmlrpc.client.ServerProxy(odoo_server["url"] + "/xmlrpc/2/object", allow_none=True)
-    uid = common.authenticate(odoo_server["db"], "admin", "admin", {})
-
-    def call(model, method, *args, **kwargs):
-        return models.execute_kw(odoo_server["db"], uid, "admin", model, method, list(args), kwargs)
-    return call
-
-
-@pytest.fixture(scope="module")
 def browser(odoo_server, odoo_env):
-    base = os.path.join(odoo_env["state"], "screenshots", "consolidate")
-    shutil.rmtree(base, ignore_errors=True)
-    os.makedirs(base)
-    downloads = os.path.join(odoo_env["state"], "downloads", "consolidate")
-    shutil.rmtree(downloads, ignore_errors=True)
-    os.makedirs(downloads)
-    session = Browser(odoo_server["url"], base, downloads)
+    session = Browser.for_tests(odoo_server, odoo_env, "consolidate")
     session.login("accountant")
     yield session
     session.quit()

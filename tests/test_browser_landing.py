@@ -2,9 +2,7 @@
 
 Headless Chromium (see browser.py); the web client writes the model it shows into the URL.
 """
-import os
 import re
-import shutil
 
 import pytest
 
@@ -15,9 +13,7 @@ M = "jxc_addon."
 
 @pytest.fixture(scope="module")
 def browser(odoo_server, odoo_env):
-    base = os.path.join(odoo_env["state"], "screenshots", "landing")
-    shutil.rmtree(base, ignore_errors=True)
-    session = Browser(odoo_server["url"], base, os.path.join(odoo_env["state"], "downloads", "landing"))
+    session = Browser.for_tests(odoo_server, odoo_env, "landing")
     yield session
     session.quit()
 

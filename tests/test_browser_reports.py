@@ -1,7 +1,5 @@
 """The stock reports (issue 13) in a real browser, as the accountant opens them from 进销存 › Reports:
 each opens without an error dialog or console error, in its list, pivot and graph views."""
-import os
-import shutil
 
 import pytest
 
@@ -12,13 +10,7 @@ M = "jxc_addon."
 
 @pytest.fixture(scope="module")
 def browser(odoo_server, odoo_env):
-    base = os.path.join(odoo_env["state"], "screenshots", "reports")
-    shutil.rmtree(base, ignore_errors=True)
-    os.makedirs(base)
-    downloads = os.path.join(odoo_env["state"], "downloads", "reports")
-    shutil.rmtree(downloads, ignore_errors=True)
-    os.makedirs(downloads)
-    session = Browser(odoo_server["url"], base, downloads)
+    session = Browser.for_tests(odoo_server, odoo_env, "reports")
     session.login("accountant")  # costs, the books and every report of the Reports menu
     yield session
     session.quit()
