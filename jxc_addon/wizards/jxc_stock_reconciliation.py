@@ -10,16 +10,9 @@ RECONCILIATION_KINDS = [
 ]
 ACCOUNTANT_GROUPS = "jxc_addon.group_jxc_accountant"
 
-# Per journal entry, up to the date: what the stock ledger says the stock valuation account holds
-# (the value of its rows) against what the entry put on the account. Ledger rows without an entry
-# (transfers, which net to nothing) are one group.
-STOCK_SQL = """
-WITH documents AS (
-    SELECT l.move_id, SUM(l.value) AS amount
-      FROM jxc_stock_ledger l
-     WHERE l.company_id = %(company)s AND l.date <= %(date)s
-     GROUP BY l.move_id
-), books AS (
+# Ends the statements below, after their `documents` (amount per journal entry by the documents): each
+# entry's amount on the account, set against the documents' amount; a row per entry on either side.
+BOOKS_SQL = """), books AS (
     SELECT aml.move_id, SUM(aml.balance) AS amount
       FROM account_move_line aml JOIN account_move m ON m.id = aml.move_id
      WHERE aml.account_id = %(account)s AND aml.company_id = %(company)s AND m.state = 'posted'
@@ -29,6 +22,17 @@ WITH documents AS (
 SELECT COALESCE(d.move_id, b.move_id), COALESCE(d.amount, 0), COALESCE(b.amount, 0), d.move_id IS NOT NULL
   FROM documents d FULL OUTER JOIN books b ON b.move_id = d.move_id
 """
+
+# Per journal entry, up to the date: what the stock ledger says the stock valuation account holds
+# (the value of its rows) against what the entry put on the account. Ledger rows without an entry
+# (transfers, which net to nothing) are one group.
+STOCK_SQL = """
+WITH documents AS (
+    SELECT l.move_id, SUM(l.value) AS amount
+      FROM jxc_stock_ledger l
+     WHERE l.company_id = %(company)s AND l.date <= %(date)s
+     GROUP BY l.move_id
+""" + BOOKS_SQL
 
 # The same for goods received not invoiced, as a debit balance: receipts and supplier returns credit
 # it with the value of their movements (revaluations, without quantity, go to cost of goods sold),
@@ -50,16 +54,7 @@ WITH documents AS (
            AND il.account_id = %(account)s AND il.jxc_purchase_line_id IS NOT NULL AND m.date <= %(date)s
     ) rows
      GROUP BY move_id
-), books AS (
-    SELECT aml.move_id, SUM(aml.balance) AS amount
-      FROM account_move_line aml JOIN account_move m ON m.id = aml.move_id
-     WHERE aml.account_id = %(account)s AND aml.company_id = %(company)s AND m.state = 'posted'
-       AND aml.date <= %(date)s
-     GROUP BY aml.move_id
-)
-SELECT COALESCE(d.move_id, b.move_id), COALESCE(d.amount, 0), COALESCE(b.amount, 0), d.move_id IS NOT NULL
-  FROM documents d FULL OUTER JOIN books b ON b.move_id = d.move_id
-"""
+""" + BOOKS_SQL
 
 
 class JxcStockReconciliation(models.TransientModel):
