@@ -19,45 +19,16 @@ the ORM itself wrote. Each table is ANALYZEd once filled, as autovacuum would ha
 database. Times are of the ORM calls the web client makes, first run and median of three.
 """
 import argparse
+import os
 import statistics
+import sys
 import time
 
-from psycopg2 import sql
-
 import odoo
-from odoo import SUPERUSER_ID, api, fields
+from odoo import api, fields
 
-
-def env_for(db):
-    registry = odoo.registry(db)
-    cr = registry.cursor()
-    return api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "lang": "en_US"})
-
-
-def columns(cr, table, skip=("id",)):
-    cr.execute("SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
-               (table,))
-    return [name for (name,) in cr.fetchall() if name not in skip]
-
-
-def clone_sql(cr, table, replaced, source):
-    """INSERT INTO table (every column) SELECT the template's columns, `replaced` ({column: SQL
-    expression}) standing in for theirs, FROM `source` (SQL giving the template row as t and the
-    generated rows)."""
-    names = columns(cr, table)
-    select = [sql.SQL(replaced[name]) if name in replaced else sql.SQL("t.") + sql.Identifier(name)
-              for name in names]
-    return sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
-        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, names)), sql.SQL(", ").join(select),
-        sql.SQL(source))
-
-
-def analyze(cr, *tables):
-    """ANALYZE the tables just filled. Besides the planner's figures, this drops the plans this
-    connection cached while they were nearly empty: the foreign key checks of the next insert would
-    otherwise scan a whole table for each of a million rows."""
-    for table in tables:
-        cr.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_stock import analyze, clone_sql, env_for  # noqa: E402  (same folder)
 
 
 def measure(fn, runs=3):

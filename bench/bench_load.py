@@ -1,6 +1,6 @@
 """Load bench: concurrent users on a few hot products against Odoo with prefork workers (issue 12).
 
-Run through `make bench` (or `tools/dev.sh bench-load`). What it does, on loopback only:
+Run through `make bench`. What it does, on loopback only:
   - copies the bench database (jxc_bench) to a throwaway one (jxc_bench_load) and starts Odoo on it
     with 4 HTTP workers and no cron;
   - creates 8 users (进销存 managers), 5 hot products with stock, a supplier and a customer;
@@ -329,8 +329,6 @@ def main():
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--max-ops", type=int, default=2000, help="per client")
     parser.add_argument("--keep", action="store_true", help="keep the load database")
-    parser.add_argument("--update", action="store_true",
-                        help="update jxc_addon in the copy (make bench updates the bench database before)")
     args = parser.parse_args()
 
     config = configparser.ConfigParser()
@@ -340,12 +338,7 @@ def main():
     log_path = os.path.join(state, "bench-load-server.log")
     open(log_path, "w").close()
     copy_database(options, args.db, args.load_db)
-    if args.update:
-        subprocess.run([sys.executable, os.path.join(ROOT, "tools", "odoo-server"), "-c", args.conf, "-d",
-                        args.load_db, "-u", "jxc_addon", "--stop-after-init", "--log-level=warn",
-                        "--logfile=%s" % log_path], check=True)
     proc, url = start_server(args.conf, args.load_db, args.workers, log_path)
-    failed = False
     try:
         admin, setup = setup_data(url, args.load_db, args.clients, args.products)
         queue = multiprocessing.Queue()
