@@ -127,7 +127,7 @@ class JxcSaleOrder(models.Model):
             order.margin = sum(order.line_ids.sudo().mapped("margin"))
             before = order.amount_total
             if any(order.line_ids.mapped("order_discount_amount")):
-                before = order._jxc_line_amounts(order.line_ids)[1]
+                before = order._jxc_total_before(order.line_ids)
             order.amount_before_discount = before
             order.amount_order_discount = order.currency_id.round(before - order.amount_total) \
                 if order.currency_id else before - order.amount_total
@@ -135,26 +135,34 @@ class JxcSaleOrder(models.Model):
     def _jxc_discounted(self):
         return bool(self.discount_percent or self.discount_amount or self.total_rounding not in (False, "none"))
 
+    def _jxc_currency(self):
+        return self.currency_id or self.company_id.currency_id or self.env.user.company_id.currency_id
+
+    def _jxc_total_before(self, lines):
+        """The total with taxes of `lines` of the order before the order discount."""
+        return self._jxc_currency().round(sum(line._jxc_taxes(line._jxc_base())["total_included"] for line in lines))
+
     def _jxc_line_amounts(self, lines):
-        """({line: its amounts}, total before the order discount) for `lines` of the order, the
-        order discount and 抹零 spread over them (lib/order_discount.py). A line's share lowers its
-        base (price × quantity after its own discount); its taxes are computed on what is left,
-        as an invoice line carrying the same share computes them."""
-        currency = self.currency_id or self.company_id.currency_id or self.env.user.company_id.currency_id
+        """{line: its amounts} for `lines` of the order, the order discount and 抹零 spread over them
+        (lib/order_discount.py). A line's share lowers its base (price × quantity after its own
+        discount); its taxes are computed on what is left, as an invoice line carrying the same share
+        computes them."""
+        currency = self._jxc_currency()
         lines = list(lines)
         bases = [line._jxc_base() for line in lines]
+        undiscounted = [line._jxc_taxes(base) for line, base in zip(lines, bases)]
+        before = sum(taxes["total_included"] for taxes in undiscounted)
 
         def total_of(index, base):
             return lines[index]._jxc_taxes(base, bases[index])["total_included"]
-        before = sum(total_of(i, base) for i, base in enumerate(bases))
         new_bases = bases
         if self._jxc_discounted() and lines:
             target = order_target(before, self.discount_percent, self.discount_amount, self.total_rounding,
                                   currency.rounding)
             new_bases = spread_reduction(bases, total_of, target, currency.rounding)[0]
         amounts = {}
-        for line, base0, base in zip(lines, bases, new_bases):
-            taxes = line._jxc_taxes(base, base0)
+        for line, base0, base, taxes0 in zip(lines, bases, new_bases, undiscounted):
+            taxes = taxes0 if base == base0 else line._jxc_taxes(base, base0)
             qty = line.product_qty
             amounts[line] = {
                 "price_subtotal": taxes["total_excluded"],
@@ -162,7 +170,7 @@ class JxcSaleOrder(models.Model):
                 "order_discount_amount": currency.round(base0 - base),
                 "price_net": base / qty if qty else line._jxc_price_reduced(),
             }
-        return amounts, currency.round(before)
+        return amounts
 
     @api.depends("line_ids.qty_delivered", "line_ids.qty_invoiced", "line_ids.product_qty")
     def _compute_statuses(self):
@@ -637,9 +645,14 @@ class JxcSaleOrderLine(models.Model):
                  "order_id.line_ids.price_unit", "order_id.line_ids.discount", "order_id.line_ids.tax_ids")
     def _compute_amount(self):
         # The order discount is spread over all the lines of an order: computed order by order.
-        for order in self.mapped("order_id"):
-            lines = self.filtered(lambda line: line.order_id == order)
-            amounts = order._jxc_line_amounts(order.line_ids | lines)[0]
+        by_order = {}
+        for line in self:
+            by_order.setdefault(line.order_id, []).append(line)
+        for order, lines in by_order.items():
+            if not order:
+                continue
+            lines = self.browse().concat(*lines)
+            amounts = order._jxc_line_amounts(order.line_ids | lines)
             for line in lines:
                 line.update(amounts[line])
         for line in self.filtered(lambda line: not line.order_id):
