@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..lib.formatting import format_qty
+from .jxc_sale_order import POSTED_PAYMENT_STATES
 
 
 class AccountInvoice(models.Model):
@@ -153,7 +154,7 @@ class AccountInvoice(models.Model):
             # (the orders are found as the system: whoever validates the invoice may not read them)
             deposits = payments if payments is not None else invoice.sudo().invoice_line_ids.mapped(
                 "jxc_sale_line_id.order_id.deposit_payment_ids").with_env(invoice.env)
-            credits = deposits.filtered(lambda p: p.state in ("posted", "sent", "reconciled"))._jxc_receivable_lines()
+            credits = deposits.filtered(lambda p: p.state in POSTED_PAYMENT_STATES)._jxc_receivable_lines()
             credits = credits.filtered(
                 lambda l: l.account_id == invoice.account_id
                 and l.partner_id.commercial_partner_id == invoice.commercial_partner_id)

@@ -96,13 +96,11 @@ class JxcDashboard(models.Model):
 
     def _sales_total(self, period):
         """(untaxed amount, number of orders) of the period in the sales analysis rows the user may read."""
-        Report = self.env["jxc.sale.report"]
-        if not self._can_read(Report._name):
+        readable = self.env["res.partner"]._jxc_readable_query("jxc.sale.report", self._sales_domain(period))
+        if readable is None:
             return 0.0, 0
-        query = Report._where_calc(self._sales_domain(period))
-        Report._apply_ir_rules(query, "read")
-        from_clause, where_clause, params = query.get_sql()
-        with Report._jxc_report_settings():
+        from_clause, where_clause, params = readable
+        with self.env["jxc.sale.report"]._jxc_report_settings():
             self.env.cr.execute("""
                 SELECT COALESCE(SUM("jxc_sale_report".amount_untaxed), 0),
                        COUNT(DISTINCT "jxc_sale_report".order_id)
@@ -260,10 +258,3 @@ class JxcDashboard(models.Model):
             views.append((False, first))
         return sorted(views, key=lambda view: view[1] != first)
 
-    @api.model
-    def _action_landing(self):
-        """The dashboard of the user's company, as the 进销存 landing page."""
-        action = self.env.ref("jxc_addon.jxc_dashboard_action").read()[0]
-        action["domain"] = [("company_id", "=", self.env.user.company_id.id)]
-        del action["id"]  # a reload comes back to the landing
-        return action

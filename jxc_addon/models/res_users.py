@@ -50,7 +50,9 @@ class ResUsers(models.Model):
         """
         user = self.env.user
         if user.has_group("jxc_addon.group_jxc_manager") or user.has_group("jxc_addon.group_jxc_salesman"):
-            return self.env["jxc.dashboard"]._action_landing()
+            # the dashboard of his company
+            return self._jxc_prepare_landing("jxc_addon.jxc_dashboard_action",
+                                             domain=[("company_id", "=", user.company_id.id)])
         if user.has_group("jxc_addon.group_jxc_purchaser"):
             return self._jxc_prepare_landing("jxc_addon.jxc_purchase_order_action")
         if user.has_group("jxc_addon.group_jxc_keeper"):

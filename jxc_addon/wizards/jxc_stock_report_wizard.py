@@ -92,7 +92,6 @@ class JxcStockReportWizard(models.TransientModel):
             "views": views,
             "search_view_id": self.env.ref("jxc_addon.jxc_stock_summary_view_search").id,
             "domain": [("wizard_id", "=", self.id)],
-            "context": {"jxc_report": self.report},
             "target": "main",
         }
 
