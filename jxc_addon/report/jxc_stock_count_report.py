@@ -22,8 +22,9 @@ class JxcStockCountReport(models.AbstractModel):
         if count.line_ids:
             rows = [(line.product_id, line.system_qty) for line in count.line_ids]
         else:
-            Product = self.env["product.product"]
-            rows = [(Product.browse(vals["product_id"]), vals["system_qty"])
-                    for vals in count._prepare_snapshot_lines()]
+            snapshot = count._prepare_snapshot_lines()
+            # one recordset, so that the products are read together
+            products = self.env["product.product"].browse([vals["product_id"] for vals in snapshot])
+            rows = list(zip(products, (vals["system_qty"] for vals in snapshot)))
         return [{"product": product, "system_qty": qty}
                 for product, qty in sorted(rows, key=lambda row: (row[0].default_code or "", row[0].name or ""))]
