@@ -25,6 +25,8 @@ from collections import namedtuple
 
 import pytest
 
+from xmlrpc_client import Client
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECURITY = os.path.join(ROOT, "jxc_addon", "security")
 ROLES = ["viewer", "salesman", "purchaser", "keeper", "accountant"]
@@ -544,20 +546,6 @@ CASES = build_cases()
 
 
 # ---------------------------------------------------------------------- XML-RPC
-class Client:
-    def __init__(self, server, login, password=None):
-        self.login = login
-        self.db = server["db"]
-        self.password = password or login
-        common = xmlrpc.client.ServerProxy(server["url"] + "/xmlrpc/2/common")
-        self.uid = common.authenticate(self.db, login, self.password, {})
-        assert self.uid, "%s cannot log in" % login
-        self.models = xmlrpc.client.ServerProxy(server["url"] + "/xmlrpc/2/object", allow_none=True)
-
-    def call(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
-
-
 def attempt(function):
     """("allowed", result) or ("refused", fault) or ("crash", fault)."""
     try:

@@ -1,27 +1,6 @@
 """The internal path of the button methods cannot be claimed from outside (issue 11): no context
 key a client sends lets it write a state, and server actions run with the caller's rights."""
-import xmlrpc.client
-
-import pytest
-
-FAULT_ACCESS_ERROR = 4  # odoo/service/wsgi_server.py: AccessError
-
-
-class Client:
-    def __init__(self, server, login):
-        self.db, self.password = server["db"], login
-        self.uid = xmlrpc.client.ServerProxy(server["url"] + "/xmlrpc/2/common").authenticate(
-            self.db, login, login, {})
-        self.models = xmlrpc.client.ServerProxy(server["url"] + "/xmlrpc/2/object", allow_none=True)
-
-    def call(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
-
-
-def assert_access_error(action):
-    with pytest.raises(xmlrpc.client.Fault) as caught:
-        action()
-    assert caught.value.faultCode == FAULT_ACCESS_ERROR, caught.value.faultString
+from xmlrpc_client import FAULT_ACCESS_ERROR, Client, refused
 
 
 def test_no_context_opens_the_internal_path(odoo_server):
@@ -34,9 +13,9 @@ def test_no_context_opens_the_internal_path(odoo_server):
         "line_ids": [(0, 0, {"product_id": product_id, "uom_id": 1, "product_qty": 1, "price_unit": 39})]})
     limit = salesman.call("res.partner", "read", [customer_id], ["credit_limit"])[0]["credit_limit"]
     for context in ({}, {"jxc_guard": True}, {"jxc_guard": "<jxc system path>"}, {"jxc_overdue_scan": True}):
-        assert_access_error(lambda: salesman.call("jxc.sale.order", "write", [order_id], {"state": "confirmed"},
+        refused(FAULT_ACCESS_ERROR, lambda: salesman.call("jxc.sale.order", "write", [order_id], {"state": "confirmed"},
                                                   context=context))
-        assert_access_error(lambda: salesman.call("res.partner", "write", [customer_id], {"credit_limit": 99999},
+        refused(FAULT_ACCESS_ERROR, lambda: salesman.call("res.partner", "write", [customer_id], {"credit_limit": 99999},
                                                   context=context))
     assert salesman.call("jxc.sale.order", "read", [order_id], ["state"])[0]["state"] == "quotation"
     assert salesman.call("res.partner", "read", [customer_id], ["credit_limit"])[0]["credit_limit"] == limit
@@ -48,5 +27,5 @@ def test_viewer_runs_no_server_action_that_writes(odoo_server):
     for xmlid in ("jxc_addon.jxc_reorder_warning_action_scan", "jxc_addon.jxc_reorder_rule_action_scan"):
         action_id = viewer.call("ir.model.data", "xmlid_to_res_id", xmlid)
         rule_ids = viewer.call("jxc.reorder.rule", "search", [], limit=1)
-        assert_access_error(lambda: viewer.call("ir.actions.server", "run", [action_id], context={
+        refused(FAULT_ACCESS_ERROR, lambda: viewer.call("ir.actions.server", "run", [action_id], context={
             "active_model": "jxc.reorder.rule", "active_id": rule_ids[0], "active_ids": rule_ids}))

@@ -1,33 +1,12 @@
 """Trading essentials over XML-RPC, as an integration meets them: warehouse access (the demo keeper works in
 广州总仓 only), minimum sale prices and the Manager's approval, the order discount and 抹零, deposits."""
 import datetime
-import xmlrpc.client
 
 import pytest
 
-FAULT_USER_ERROR = 2
-FAULT_ACCESS_ERROR = 4
+from xmlrpc_client import FAULT_ACCESS_ERROR, FAULT_USER_ERROR, Client, refused
+
 STAMP = datetime.datetime.now().strftime("%m%d%H%M%S")
-
-
-class Client:
-    def __init__(self, server, login, password=None):
-        self.db = server["db"]
-        self.password = password or login
-        self.uid = xmlrpc.client.ServerProxy(server["url"] + "/xmlrpc/2/common").authenticate(
-            self.db, login, self.password, {})
-        assert self.uid, "%s cannot log in" % login
-        self.models = xmlrpc.client.ServerProxy(server["url"] + "/xmlrpc/2/object", allow_none=True)
-
-    def call(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
-
-
-def refused(code, action):
-    with pytest.raises(xmlrpc.client.Fault) as caught:
-        action()
-    assert caught.value.faultCode == code, caught.value.faultString
-    return caught.value.faultString
 
 
 @pytest.fixture(scope="module")
