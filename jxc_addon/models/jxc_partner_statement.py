@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .mail_compose import mail_compose_action
+
 STATEMENT_KINDS = [
     ("invoice", "Invoice"),
     ("refund", "Credit Note"),
@@ -79,15 +81,7 @@ class JxcPartnerStatement(models.Model):
         """The email to the customer, from its template, the statement's PDF attached."""
         self.ensure_one()
         template = self.env.ref("jxc_addon.mail_template_jxc_partner_statement", raise_if_not_found=False)
-        return self._jxc_action_compose(template, {"jxc_mark_statement_sent": True})
-
-    def _jxc_action_compose(self, template, context=None):
-        form = self.env.ref("mail.email_compose_message_wizard_form")
-        ctx = dict(context or {}, default_model=self._name, default_res_id=self.id,
-                   default_use_template=bool(template), default_template_id=template.id if template else False,
-                   default_composition_mode="comment", force_email=True)
-        return {"type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
-                "views": [(form.id, "form")], "view_id": form.id, "target": "new", "context": ctx}
+        return mail_compose_action(self, template, {"jxc_mark_statement_sent": True})
 
     @api.multi
     @api.returns("self", lambda value: value.id)

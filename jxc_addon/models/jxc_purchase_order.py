@@ -6,6 +6,7 @@ from odoo.tools import float_compare, float_is_zero
 from odoo.addons import decimal_precision as dp
 
 from .jxc_guarded_mixin import set_creator
+from .mail_compose import mail_compose_action
 
 PURCHASE_STATES = [
     ("draft", "Draft"),
@@ -244,13 +245,7 @@ class JxcPurchaseOrder(models.Model):
         """The email to the supplier from its template, the order's PDF attached."""
         self.ensure_one()
         template = self.env.ref("jxc_addon.mail_template_jxc_purchase_order", raise_if_not_found=False)
-        form = self.env.ref("mail.email_compose_message_wizard_form")
-        return {"type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
-                "views": [(form.id, "form")], "view_id": form.id, "target": "new",
-                "context": {"default_model": self._name, "default_res_id": self.id,
-                            "default_use_template": bool(template),
-                            "default_template_id": template.id if template else False,
-                            "default_composition_mode": "comment", "force_email": True}}
+        return mail_compose_action(self, template)
 
 
     @api.model
