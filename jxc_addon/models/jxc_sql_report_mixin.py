@@ -6,6 +6,19 @@ from odoo import api, fields, models
 SQL_TODAY = "COALESCE(NULLIF(current_setting('jxc.today', true), '')::date, CURRENT_DATE)"
 
 
+@contextmanager
+def report_settings(cr, today, work_mem=None):
+    """For the statements of the block: no JIT (compiling a report query takes longer than running it),
+    the user's `today` for SQL_TODAY and, if given, `work_mem` for big hash tables."""
+    cr.execute("SELECT current_setting('jit'), current_setting('work_mem'), set_config('jit', 'off', true), "
+               "set_config('jxc.today', %s, true), "
+               "set_config('work_mem', COALESCE(%s, current_setting('work_mem')), true)", [today, work_mem])
+    jit, previous_work_mem = cr.fetchone()[:2]
+    yield
+    # (after an error the transaction is rolled back, and the settings with it)
+    cr.execute("SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)", [jit, previous_work_mem])
+
+
 def in_product_unit(quantity, line="l", template="pt"):
     """SQL: `quantity` of an order line (alias `line`, its unit uom_id) in its product's unit (the
     product template `template`). Lines in the product's unit, nearly all, are read as they are."""
@@ -79,15 +92,8 @@ class JxcSqlReportMixin(models.AbstractModel):
     _name = "jxc.sql.report.mixin"
     _description = "Settings of the analyses' queries"
 
-    @contextmanager
     def _jxc_report_settings(self):
-        cr = self.env.cr
-        cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true), set_config('jxc.today', %s, true)",
-                   [fields.Date.context_today(self)])
-        jit = cr.fetchone()[0]
-        yield
-        # (after an error the transaction is rolled back, and the settings with it)
-        cr.execute("SELECT set_config('jit', %s, true)", [jit])
+        return report_settings(self.env.cr, fields.Date.context_today(self))
 
     @api.model
     def _search(self, args, offset=0, limit=None, order=None, count=False, access_rights_uid=None):

@@ -23,6 +23,7 @@ from odoo.exceptions import UserError
 from odoo.addons import decimal_precision as dp
 
 from ..lib.stock_analysis import ABC_CLASSES, days_of_inventory, sell_through_rate, turnover_ratio
+from .jxc_sql_report_mixin import report_settings
 
 ABC_SELECTION = [(c, c.upper()) for c in ABC_CLASSES]
 # (field prefix, label) of the in and out kinds, in the order of the report.
@@ -342,19 +343,17 @@ class JxcStockSummary(models.TransientModel):
             categories = categories.search([("id", "child_of", wizard.categ_ids.ids)])
         # For this statement: memory for its hash tables, and no JIT compilation (compiling its hundred
         # expressions takes longer than evaluating them).
-        cr.execute("SELECT current_setting('work_mem'), current_setting('jit')")
-        work_mem, jit = cr.fetchone()
-        cr.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)", (REPORT_WORK_MEM,))
-        cr.execute(SUMMARY_SQL, {
-            "wizard": wizard.id, "company": wizard.company_id.id, "uid": self.env.uid, "now": fields.Datetime.now(),
-            "date_from": date_from, "date_to": date_to, "days": days, "backward": backward,
-            "scan_from": date_from if backward else "0001-01-01", "scan_to": "9999-12-31" if backward else date_to,
-            "all_warehouses": warehouse_ids is None, "warehouse_ids": warehouse_ids or [],
-            "all_categories": not wizard.categ_ids, "categ_ids": categories.ids,
-            "holding_rate": wizard.company_id.jxc_holding_rate or 0.0,
-        })
-        count = cr.rowcount
-        cr.execute("SELECT set_config('work_mem', %s, true), set_config('jit', %s, true)", (work_mem, jit))
+        with report_settings(cr, fields.Date.context_today(self), work_mem=REPORT_WORK_MEM):
+            cr.execute(SUMMARY_SQL, {
+                "wizard": wizard.id, "company": wizard.company_id.id, "uid": self.env.uid,
+                "now": fields.Datetime.now(), "date_from": date_from, "date_to": date_to, "days": days,
+                "backward": backward, "scan_from": date_from if backward else "0001-01-01",
+                "scan_to": "9999-12-31" if backward else date_to,
+                "all_warehouses": warehouse_ids is None, "warehouse_ids": warehouse_ids or [],
+                "all_categories": not wizard.categ_ids, "categ_ids": categories.ids,
+                "holding_rate": wizard.company_id.jxc_holding_rate or 0.0,
+            })
+            count = cr.rowcount
         self.invalidate_cache()
         wizard.invalidate_cache(["line_ids"])
         return count
