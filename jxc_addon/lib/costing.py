@@ -7,13 +7,16 @@ are compared at the product unit's precision. Callers pass both roundings.
 from decimal import ROUND_HALF_UP, Decimal
 
 
+def units_of(amount, rounding):
+    """`amount` as a whole number of `rounding` (0.01 -> cents), rounded half up."""
+    return int((Decimal(repr(amount)) / Decimal(repr(rounding))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def round_to(amount, rounding):
     """Round half up to a multiple of `rounding` (0.01 for CNY), as accountants do."""
     if not rounding:
         return amount
-    step = Decimal(str(rounding))
-    units = (Decimal(repr(amount)) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return float(units * step)
+    return float(Decimal(units_of(amount, rounding)) * Decimal(repr(rounding)))
 
 
 def is_zero(quantity, rounding):

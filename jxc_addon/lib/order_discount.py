@@ -15,12 +15,9 @@ Amounts are handled as integer numbers of the currency's smallest unit (cents fo
 """
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from .costing import units_of
+
 ROUNDING_STEPS = {"none": 0, "yuan": 1, "ten": 10}
-
-
-def _units(amount, rounding):
-    """`amount` as a whole number of `rounding` (0.01 -> cents), rounded half up."""
-    return int((Decimal(repr(amount)) / Decimal(repr(rounding))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _amount(units, rounding):
@@ -34,14 +31,14 @@ def order_target(total, discount_percent, discount_amount, rounding_mode, roundi
     `discount_amount`, then rounded down to a multiple of the `rounding_mode`'s step ("yuan": 1,
     "ten": 10, "none": no rounding). Never below zero.
     """
-    units = _units(total, rounding)
+    units = units_of(total, rounding)
     if discount_percent:
         kept = Decimal(units) * (Decimal(100) - Decimal(repr(discount_percent))) / Decimal(100)
         units = int(kept.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    units -= _units(discount_amount or 0.0, rounding)
+    units -= units_of(discount_amount or 0.0, rounding)
     step = ROUNDING_STEPS.get(rounding_mode or "none", 0)
     if step and units > 0:
-        step_units = _units(step, rounding)
+        step_units = units_of(step, rounding)
         units = int((Decimal(units) / step_units).to_integral_value(rounding=ROUND_FLOOR)) * step_units
     return _amount(max(units, 0), rounding)
 
@@ -73,17 +70,17 @@ def spread_reduction(bases, total_of, target, rounding):
     with 13% VAT, 88.49 untaxed makes 99.99 and 88.50 makes 100.01), then the closest below.
     """
     count = len(bases)
-    base0 = [_units(base, rounding) for base in bases]
+    base0 = [units_of(base, rounding) for base in bases]
     cache = {}
 
     def total(i, units):
         key = (i, units)
         if key not in cache:
-            cache[key] = _units(total_of(i, _amount(units, rounding)), rounding)
+            cache[key] = units_of(total_of(i, _amount(units, rounding)), rounding)
         return cache[key]
 
     totals0 = [total(i, base0[i]) for i in range(count)]
-    target_units = _units(target, rounding)
+    target_units = units_of(target, rounding)
     if target_units >= sum(totals0):
         return list(bases), _amount(sum(totals0), rounding)
     shares = spread([max(t, 0) for t in totals0], sum(totals0) - target_units)
